@@ -1,7 +1,9 @@
 //! Reading records out of a [`BatchRef`], lazily.
 
 use ferry_data::{SchemaRef, Value};
-use ferry_plugin_abi::{BatchRef, RecordHeader, Span, TimestampType, ENCODING_VERSION, NO_SCHEMA, NO_TIMESTAMP};
+use ferry_plugin_abi::{
+    BatchRef, RecordHeader, Span, TimestampType, ENCODING_VERSION, NO_SCHEMA, NO_TIMESTAMP,
+};
 
 use crate::error::CodecError;
 use crate::schema::read_schema;
@@ -68,12 +70,17 @@ impl<'a> BatchReader<'a> {
     /// The record at `index`.
     pub fn get(&self, index: usize) -> Option<RecordView<'a>> {
         let header = self.records.get(index)?;
-        Some(RecordView { header, reader: *self })
+        Some(RecordView {
+            header,
+            reader: *self,
+        })
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = RecordView<'a>> + 'a {
         let reader = *self;
-        self.records.iter().map(move |header| RecordView { header, reader })
+        self.records
+            .iter()
+            .map(move |header| RecordView { header, reader })
     }
 }
 
@@ -90,7 +97,11 @@ impl<'a> RecordView<'a> {
     }
 
     pub fn topic(&self) -> Result<&'a str, CodecError> {
-        let span = self.reader.topics.get(self.header.topic as usize).ok_or(CodecError::NoSuchTopic(self.header.topic))?;
+        let span = self
+            .reader
+            .topics
+            .get(self.header.topic as usize)
+            .ok_or(CodecError::NoSuchTopic(self.header.topic))?;
         let bytes = span.get(self.reader.arena).ok_or(CodecError::BadSpan)?;
         std::str::from_utf8(bytes).map_err(|_| CodecError::BadUtf8)
     }
@@ -117,7 +128,11 @@ impl<'a> RecordView<'a> {
         if index == NO_SCHEMA {
             return Ok(None);
         }
-        self.reader.schemas.get(index as usize).map(Some).ok_or(CodecError::NoSuchSchema(index))
+        self.reader
+            .schemas
+            .get(index as usize)
+            .map(Some)
+            .ok_or(CodecError::NoSuchSchema(index))
     }
 
     pub fn key_schema(&self) -> Result<Option<&'a SchemaRef>, CodecError> {
@@ -132,7 +147,9 @@ impl<'a> RecordView<'a> {
         if span.is_null() {
             return Ok(None);
         }
-        span.get(self.reader.arena).map(Some).ok_or(CodecError::BadSpan)
+        span.get(self.reader.arena)
+            .map(Some)
+            .ok_or(CodecError::BadSpan)
     }
 
     fn decode(&self, span: Span, schema: u32) -> Result<Value, CodecError> {
@@ -164,7 +181,9 @@ impl<'a> RecordView<'a> {
 
     /// The headers, decoded.
     pub fn headers(&self) -> Result<Vec<Header>, CodecError> {
-        let Some(bytes) = self.encoded(self.header.headers)? else { return Ok(Vec::new()) };
+        let Some(bytes) = self.encoded(self.header.headers)? else {
+            return Ok(Vec::new());
+        };
         let mut c = Cursor::new(bytes);
         let n = c.len()?;
         let mut out = Vec::with_capacity(n.min(bytes.len()));
@@ -173,7 +192,13 @@ impl<'a> RecordView<'a> {
             let index = c.u64()?;
             let schema = match index {
                 0 => None,
-                i => Some(self.schema(u32::try_from(i - 1).map_err(|_| CodecError::NoSuchSchema(u32::MAX))?)?.ok_or(CodecError::NoSuchSchema(u32::MAX))?.clone()),
+                i => Some(
+                    self.schema(
+                        u32::try_from(i - 1).map_err(|_| CodecError::NoSuchSchema(u32::MAX))?,
+                    )?
+                    .ok_or(CodecError::NoSuchSchema(u32::MAX))?
+                    .clone(),
+                ),
             };
             let value = read_value(&mut c, schema.as_ref())?;
             out.push(Header { key, schema, value });
@@ -184,7 +209,9 @@ impl<'a> RecordView<'a> {
     fn text(&self, span: Span) -> Result<Option<&'a str>, CodecError> {
         match self.encoded(span)? {
             None => Ok(None),
-            Some(b) => std::str::from_utf8(b).map(Some).map_err(|_| CodecError::BadUtf8),
+            Some(b) => std::str::from_utf8(b)
+                .map(Some)
+                .map_err(|_| CodecError::BadUtf8),
         }
     }
 

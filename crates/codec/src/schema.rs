@@ -86,7 +86,13 @@ fn put_child(out: &mut impl Sink, child: Option<&Schema>) {
     // schema rather than failing, so that the other side still gets a well-formed table.
     match child {
         Some(c) => put_schema(out, c),
-        None => put_schema(out, &Schema { optional: true, ..Schema::of(Type::Bytes) }),
+        None => put_schema(
+            out,
+            &Schema {
+                optional: true,
+                ..Schema::of(Type::Bytes)
+            },
+        ),
     }
 }
 
@@ -97,7 +103,9 @@ pub fn decode_schema(bytes: &[u8]) -> Result<SchemaRef, CodecError> {
 
 pub(crate) fn read_schema(c: &mut Cursor<'_>) -> Result<SchemaRef, CodecError> {
     let code = c.byte()?;
-    let ty = *Type::ALL.get(code as usize).ok_or(CodecError::BadSchemaType(code))?;
+    let ty = *Type::ALL
+        .get(code as usize)
+        .ok_or(CodecError::BadSchemaType(code))?;
     let flags = c.byte()?;
     let mut s = Schema::of(ty);
     s.optional = flags & OPTIONAL != 0;
@@ -122,7 +130,11 @@ pub(crate) fn read_schema(c: &mut Cursor<'_>) -> Result<SchemaRef, CodecError> {
             for index in 0..n {
                 let name = c.str()?.to_owned();
                 let schema = read_schema(c)?;
-                s.fields.push(Field { name, index, schema });
+                s.fields.push(Field {
+                    name,
+                    index,
+                    schema,
+                });
             }
         }
         Type::Array => s.value_schema = Some(read_schema(c)?),

@@ -107,7 +107,10 @@ fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, CodecError> {
     T::try_from(v).map_err(|_| CodecError::Truncated)
 }
 
-pub(crate) fn read_value(c: &mut Cursor<'_>, schema: Option<&SchemaRef>) -> Result<Value, CodecError> {
+pub(crate) fn read_value(
+    c: &mut Cursor<'_>,
+    schema: Option<&SchemaRef>,
+) -> Result<Value, CodecError> {
     let tag = c.byte()?;
     Ok(match tag {
         NULL => Value::Null,
@@ -157,7 +160,10 @@ pub(crate) fn read_value(c: &mut Cursor<'_>, schema: Option<&SchemaRef>) -> Resu
             let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
             let n = c.len()?;
             if n != schema.fields.len() {
-                return Err(CodecError::StructArity { expected: schema.fields.len(), found: n });
+                return Err(CodecError::StructArity {
+                    expected: schema.fields.len(),
+                    found: n,
+                });
             }
             let mut values = Vec::with_capacity(n);
             for field in &schema.fields {

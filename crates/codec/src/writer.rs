@@ -139,7 +139,8 @@ impl<'a> BatchWriter<'a> {
                 return Ok(i);
             }
         }
-        let found = (0..self.buf.topics.len() as u32).find(|i| self.topic_at(*i) == Some(topic.as_bytes()));
+        let found =
+            (0..self.buf.topics.len() as u32).find(|i| self.topic_at(*i) == Some(topic.as_bytes()));
         let index = match found {
             Some(i) => i,
             None => {
@@ -159,7 +160,9 @@ impl<'a> BatchWriter<'a> {
     }
 
     fn schema_index(&mut self, schema: Option<&SchemaRef>) -> u32 {
-        let Some(schema) = schema else { return NO_SCHEMA };
+        let Some(schema) = schema else {
+            return NO_SCHEMA;
+        };
         let known = &self.state.schemas;
         if let Some(i) = known.iter().position(|s| Arc::ptr_eq(s, schema)) {
             return i as u32;
@@ -195,20 +198,32 @@ impl<'a> BatchWriter<'a> {
             return Ok(Span::NULL);
         }
         // Schemas first: interning may append to the schema table, not to the arena.
-        let indices: Vec<u32> = headers.iter().map(|h| self.schema_index(h.schema.as_ref())).collect();
+        let indices: Vec<u32> = headers
+            .iter()
+            .map(|h| self.schema_index(h.schema.as_ref()))
+            .collect();
         let start = self.buf.arena.len();
         put_u64(&mut self.buf.arena, headers.len() as u64);
         for (h, index) in headers.iter().zip(indices) {
             put_u64(&mut self.buf.arena, h.key.len() as u64);
             self.buf.arena.push_slice(h.key.as_bytes());
-            put_u64(&mut self.buf.arena, if index == NO_SCHEMA { 0 } else { u64::from(index) + 1 });
+            put_u64(
+                &mut self.buf.arena,
+                if index == NO_SCHEMA {
+                    0
+                } else {
+                    u64::from(index) + 1
+                },
+            );
             put_value(&mut self.buf.arena, &h.value);
         }
         self.span_since(start)
     }
 
     fn text(&mut self, text: Option<&str>) -> Result<Span, CodecError> {
-        let Some(text) = text else { return Ok(Span::NULL) };
+        let Some(text) = text else {
+            return Ok(Span::NULL);
+        };
         let start = self.buf.arena.len();
         self.buf.arena.push_slice(text.as_bytes());
         self.span_since(start)

@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use ferry_codec::{BatchReader, BatchWriter, EncodeRecord, Header, Payload, SchemaCache, WriterState};
+use ferry_codec::{
+    BatchReader, BatchWriter, EncodeRecord, Header, Payload, SchemaCache, WriterState,
+};
 use ferry_data::{logical, Schema, Struct, Type, Value};
 use ferry_plugin_abi::{BatchBuf, TimestampType};
 use num_bigint::BigInt;
@@ -44,12 +46,18 @@ fn dump(buf: &BatchBuf) -> String {
 }
 
 fn check(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("FERRY_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap();
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden file {}; run with FERRY_BLESS=1", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with FERRY_BLESS=1",
+            path.display()
+        )
+    });
     assert_eq!(actual, expected, "golden file {name} differs");
 }
 
@@ -70,7 +78,11 @@ fn models_batch() -> BatchBuf {
         .with("price", Value::Decimal(BigInt::from(2300050), 2))
         .unwrap();
     let row = Value::Struct(row);
-    let headers = [Header { key: "h".into(), schema: Some(Schema::primitive(Type::Int64)), value: Value::Int64(-2) }];
+    let headers = [Header {
+        key: "h".into(),
+        schema: Some(Schema::primitive(Type::Int64)),
+        value: Value::Int64(-2),
+    }];
     let mut buf = BatchBuf::new();
     let mut state = WriterState::default();
     let mut w = BatchWriter::new(&mut buf, &mut state);
@@ -98,7 +110,9 @@ fn batch_layout_is_frozen() {
 
 #[test]
 fn every_value_kind_is_frozen() {
-    let inner = Schema::struct_builder().field("x", Schema::optional_primitive(Type::Int8)).build();
+    let inner = Schema::struct_builder()
+        .field("x", Schema::optional_primitive(Type::Int8))
+        .build();
     let values = vec![
         Value::Null,
         Value::Boolean(true),
@@ -112,7 +126,12 @@ fn every_value_kind_is_frozen() {
         Value::Bytes(vec![0, 255]),
         Value::Array(vec![Value::Int32(1), Value::Null]),
         Value::Map(vec![(Value::from("k"), Value::from("v"))]),
-        Value::Struct(Struct::new(inner).unwrap().with("x", Value::Int8(7)).unwrap()),
+        Value::Struct(
+            Struct::new(inner)
+                .unwrap()
+                .with("x", Value::Int8(7))
+                .unwrap(),
+        ),
         Value::Decimal(BigInt::from(-156), 2),
         Value::Date(19000),
         Value::Time(3_600_000),
@@ -122,7 +141,13 @@ fn every_value_kind_is_frozen() {
     for v in &values {
         let mut bytes = Vec::new();
         ferry_codec::encode_value(&mut bytes, v);
-        writeln!(out, "{:<10} {}", v.kind_name(), hex(&bytes).trim_end().replace('\n', " ")).unwrap();
+        writeln!(
+            out,
+            "{:<10} {}",
+            v.kind_name(),
+            hex(&bytes).trim_end().replace('\n', " ")
+        )
+        .unwrap();
     }
     check("values.txt", &out);
 }
@@ -141,7 +166,10 @@ fn batch_round_trips_through_the_reader() {
         first.value().unwrap().to_java_string(),
         "Struct{model_id=1,model_name=The Blonde,price=23000.50}"
     );
-    assert_eq!(first.source_offset().unwrap(), Some(r#"{"incrementing":1}"#));
+    assert_eq!(
+        first.source_offset().unwrap(),
+        Some(r#"{"incrementing":1}"#)
+    );
     assert_eq!(first.headers().unwrap()[0].value, Value::Int64(-2));
     let second = reader.get(1).unwrap();
     assert_eq!(second.topic().unwrap(), "lines");
@@ -171,8 +199,21 @@ fn schemas_round_trip_with_defaults_and_parameters() {
         .name("n")
         .version(3)
         .doc("d")
-        .field("a", Schema::builder(Type::Int32).default_value(Value::Int32(5)).build())
-        .field("m", Schema::map(Schema::primitive(Type::String), Schema::array(Schema::primitive(Type::Float64)).build()).optional().build())
+        .field(
+            "a",
+            Schema::builder(Type::Int32)
+                .default_value(Value::Int32(5))
+                .build(),
+        )
+        .field(
+            "m",
+            Schema::map(
+                Schema::primitive(Type::String),
+                Schema::array(Schema::primitive(Type::Float64)).build(),
+            )
+            .optional()
+            .build(),
+        )
         .field("dec", logical::decimal(4).build())
         .build();
     let mut bytes = Vec::new();

@@ -10,7 +10,11 @@ pub enum DataError {
     #[error("Invalid value: null used for required field: \"{field}\", schema type: {ty}")]
     NullForRequired { field: String, ty: String },
     #[error("Invalid Java object for schema with type {ty}: {found}{location}")]
-    WrongType { ty: String, found: String, location: String },
+    WrongType {
+        ty: String,
+        found: String,
+        location: String,
+    },
     #[error("Struct schemas do not match.")]
     SchemaMismatch,
     #[error("{0}")]

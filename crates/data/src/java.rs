@@ -9,10 +9,18 @@ pub fn java_double_string(d: f64) -> String {
         return "NaN".into();
     }
     if d.is_infinite() {
-        return if d > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if d > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if d == 0.0 {
-        return if d.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if d.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     java_format(&format!("{d:e}"), d.abs() >= 1e-3 && d.abs() < 1e7)
 }
@@ -23,10 +31,18 @@ pub fn java_float_string(f: f32) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     java_format(&format!("{f:e}"), f.abs() >= 1e-3 && f.abs() < 1e7)
 }
@@ -125,8 +141,9 @@ pub fn java_decimal_string(unscaled: &BigInt, scale: i32) -> String {
 /// Java's `java.util.Date.toString()` in UTC: `Thu Jan 01 00:00:00 UTC 1970`.
 pub fn java_date_string(epoch_ms: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let days = epoch_ms.div_euclid(86_400_000);
     let ms_of_day = epoch_ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
@@ -197,7 +214,13 @@ mod tests {
     #[test]
     fn dates_render_like_java_util_date_in_utc() {
         assert_eq!(java_date_string(0), "Thu Jan 01 00:00:00 UTC 1970");
-        assert_eq!(java_date_string(1_700_000_000_000), "Tue Nov 14 22:13:20 UTC 2023");
-        assert_eq!(java_date_string(-86_400_000), "Wed Dec 31 00:00:00 UTC 1969");
+        assert_eq!(
+            java_date_string(1_700_000_000_000),
+            "Tue Nov 14 22:13:20 UTC 2023"
+        );
+        assert_eq!(
+            java_date_string(-86_400_000),
+            "Wed Dec 31 00:00:00 UTC 1969"
+        );
     }
 }

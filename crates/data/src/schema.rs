@@ -146,7 +146,10 @@ impl Schema {
 
     /// An optional primitive schema, shared.
     pub fn optional_primitive(ty: Type) -> SchemaRef {
-        Arc::new(Schema { optional: true, ..Schema::of(ty) })
+        Arc::new(Schema {
+            optional: true,
+            ..Schema::of(ty)
+        })
     }
 
     /// The field called `name`.
@@ -156,7 +159,10 @@ impl Schema {
 
     /// A parameter value.
     pub fn parameter(&self, key: &str) -> Option<&str> {
-        self.parameters.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.parameters
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The logical type this schema denotes, if its name is one of Kafka's.
@@ -207,7 +213,11 @@ impl SchemaBuilder {
     /// Append a field to a STRUCT schema.
     pub fn field(mut self, name: impl Into<String>, schema: SchemaRef) -> Self {
         let index = self.0.fields.len();
-        self.0.fields.push(Field { name: name.into(), index, schema });
+        self.0.fields.push(Field {
+            name: name.into(),
+            index,
+            schema,
+        });
         self
     }
     pub fn build(self) -> SchemaRef {
@@ -243,7 +253,10 @@ pub mod logical {
         pub fn of(schema: &Schema) -> Option<Logical> {
             match (schema.name.as_deref()?, schema.ty) {
                 (DECIMAL, Type::Bytes) => {
-                    let scale = schema.parameter(SCALE).and_then(|s| s.parse().ok()).unwrap_or(0);
+                    let scale = schema
+                        .parameter(SCALE)
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
                     Some(Logical::Decimal { scale })
                 }
                 (DATE, Type::Int32) => Some(Logical::Date),
@@ -256,7 +269,10 @@ pub mod logical {
 
     /// `Decimal.builder(scale)`.
     pub fn decimal(scale: i32) -> SchemaBuilder {
-        Schema::builder(Type::Bytes).name(DECIMAL).version(1).parameter(SCALE, scale.to_string())
+        Schema::builder(Type::Bytes)
+            .name(DECIMAL)
+            .version(1)
+            .parameter(SCALE, scale.to_string())
     }
     /// `Date.builder()`.
     pub fn date() -> SchemaBuilder {
@@ -279,13 +295,22 @@ mod tests {
     #[test]
     fn display_matches_connect_schema() {
         assert_eq!(Schema::of(Type::Int32).to_string(), "Schema{INT32}");
-        assert_eq!(logical::date().build().to_string(), "Schema{org.apache.kafka.connect.data.Date:INT32}");
+        assert_eq!(
+            logical::date().build().to_string(),
+            "Schema{org.apache.kafka.connect.data.Date:INT32}"
+        );
     }
 
     #[test]
     fn logical_types_are_recognised_by_name_and_type() {
-        assert_eq!(logical::decimal(2).build().logical(), Some(logical::Logical::Decimal { scale: 2 }));
-        assert_eq!(logical::timestamp().build().logical(), Some(logical::Logical::Timestamp));
+        assert_eq!(
+            logical::decimal(2).build().logical(),
+            Some(logical::Logical::Decimal { scale: 2 })
+        );
+        assert_eq!(
+            logical::timestamp().build().logical(),
+            Some(logical::Logical::Timestamp)
+        );
         let wrong = Schema::builder(Type::Int64).name(logical::DATE).build();
         assert_eq!(wrong.logical(), None);
     }

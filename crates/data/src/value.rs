@@ -119,8 +119,12 @@ impl Value {
                 }
                 _ => false,
             },
-            (None, v) => !matches!(v, Value::Decimal(..) | Value::Date(_) | Value::Time(_) | Value::Timestamp(_))
-                && v.connect_type() == Some(schema.ty),
+            (None, v) => {
+                !matches!(
+                    v,
+                    Value::Decimal(..) | Value::Date(_) | Value::Time(_) | Value::Timestamp(_)
+                ) && v.connect_type() == Some(schema.ty)
+            }
         };
         if ok {
             Ok(())
@@ -128,7 +132,9 @@ impl Value {
             Err(DataError::WrongType {
                 ty: schema.ty.name().to_owned(),
                 found: self.kind_name().to_owned(),
-                location: field.map(|f| format!(" for field: \"{f}\"")).unwrap_or_default(),
+                location: field
+                    .map(|f| format!(" for field: \"{f}\""))
+                    .unwrap_or_default(),
             })
         }
     }
@@ -178,8 +184,12 @@ impl Value {
                 out.push('}');
             }
             Value::Struct(s) => s.write_java(out),
-            Value::Decimal(unscaled, scale) => out.push_str(&java::java_decimal_string(unscaled, *scale)),
-            Value::Date(days) => out.push_str(&java::java_date_string(i64::from(*days) * 86_400_000)),
+            Value::Decimal(unscaled, scale) => {
+                out.push_str(&java::java_decimal_string(unscaled, *scale))
+            }
+            Value::Date(days) => {
+                out.push_str(&java::java_date_string(i64::from(*days) * 86_400_000))
+            }
             Value::Time(ms) => out.push_str(&java::java_date_string(i64::from(*ms))),
             Value::Timestamp(ms) => out.push_str(&java::java_date_string(*ms)),
         }
@@ -265,7 +275,10 @@ impl Struct {
     /// Set a field, validating the value against the field's schema.
     pub fn put(&mut self, name: &str, value: impl Into<Value>) -> Result<&mut Self, DataError> {
         let value = value.into();
-        let field = self.schema.field(name).ok_or_else(|| DataError::NoSuchField(name.to_owned()))?;
+        let field = self
+            .schema
+            .field(name)
+            .ok_or_else(|| DataError::NoSuchField(name.to_owned()))?;
         value.validate(&field.schema, Some(name))?;
         let index = field.index;
         self.values[index] = value;
@@ -280,7 +293,10 @@ impl Struct {
 
     /// The field's value, or the field schema's default when the value is null (`Struct.get`).
     pub fn get(&self, name: &str) -> Result<&Value, DataError> {
-        let field = self.schema.field(name).ok_or_else(|| DataError::NoSuchField(name.to_owned()))?;
+        let field = self
+            .schema
+            .field(name)
+            .ok_or_else(|| DataError::NoSuchField(name.to_owned()))?;
         let v = &self.values[field.index];
         match (v, &field.schema.default) {
             (Value::Null, Some(default)) => Ok(default),
@@ -290,7 +306,10 @@ impl Struct {
 
     /// The raw value, without defaults (`Struct.getWithoutDefault`).
     pub fn get_without_default(&self, name: &str) -> Result<&Value, DataError> {
-        let field = self.schema.field(name).ok_or_else(|| DataError::NoSuchField(name.to_owned()))?;
+        let field = self
+            .schema
+            .field(name)
+            .ok_or_else(|| DataError::NoSuchField(name.to_owned()))?;
         Ok(&self.values[field.index])
     }
 
@@ -364,21 +383,36 @@ mod tests {
 
     #[test]
     fn null_fields_are_omitted_and_nesting_renders_like_java() {
-        let inner = Schema::struct_builder().field("x", Schema::primitive(Type::Int32)).build();
+        let inner = Schema::struct_builder()
+            .field("x", Schema::primitive(Type::Int32))
+            .build();
         let schema = Schema::struct_builder()
             .field("a", Schema::optional_primitive(Type::Int32))
             .field("inner", inner.clone())
-            .field("tags", Schema::array(Schema::primitive(Type::String)).build())
+            .field(
+                "tags",
+                Schema::array(Schema::primitive(Type::String)).build(),
+            )
             .field(
                 "m",
-                Schema::map(Schema::primitive(Type::String), Schema::primitive(Type::String)).build(),
+                Schema::map(
+                    Schema::primitive(Type::String),
+                    Schema::primitive(Type::String),
+                )
+                .build(),
             )
             .build();
         let mut s = Struct::new(schema).unwrap();
-        s.put("inner", Struct::new(inner).unwrap().with("x", 1).unwrap()).unwrap();
-        s.put("tags", Value::Array(vec!["a".into(), "b".into()])).unwrap();
-        s.put("m", Value::Map(vec![("k".into(), "v".into())])).unwrap();
-        assert_eq!(s.to_string(), "Struct{inner=Struct{x=1},tags=[a, b],m={k=v}}");
+        s.put("inner", Struct::new(inner).unwrap().with("x", 1).unwrap())
+            .unwrap();
+        s.put("tags", Value::Array(vec!["a".into(), "b".into()]))
+            .unwrap();
+        s.put("m", Value::Map(vec![("k".into(), "v".into())]))
+            .unwrap();
+        assert_eq!(
+            s.to_string(),
+            "Struct{inner=Struct{x=1},tags=[a, b],m={k=v}}"
+        );
     }
 
     #[test]
@@ -396,7 +430,12 @@ mod tests {
     #[test]
     fn get_substitutes_defaults() {
         let schema = Schema::struct_builder()
-            .field("a", Schema::builder(Type::Int32).default_value(Value::Int32(7)).build())
+            .field(
+                "a",
+                Schema::builder(Type::Int32)
+                    .default_value(Value::Int32(7))
+                    .build(),
+            )
             .build();
         let s = Struct::new(schema).unwrap();
         assert_eq!(s.get("a").unwrap(), &Value::Int32(7));
@@ -407,9 +446,17 @@ mod tests {
     #[test]
     fn logical_values_validate_against_logical_schemas() {
         let dec = logical::decimal(2).build();
-        assert!(Value::Decimal(BigInt::from(156), 2).validate(&dec, None).is_ok());
+        assert!(Value::Decimal(BigInt::from(156), 2)
+            .validate(&dec, None)
+            .is_ok());
         assert!(Value::Bytes(vec![1]).validate(&dec, None).is_err());
-        assert_eq!(Value::Decimal(BigInt::from(156), 2).to_java_string(), "1.56");
-        assert_eq!(Value::Timestamp(0).to_java_string(), "Thu Jan 01 00:00:00 UTC 1970");
+        assert_eq!(
+            Value::Decimal(BigInt::from(156), 2).to_java_string(),
+            "1.56"
+        );
+        assert_eq!(
+            Value::Timestamp(0).to_java_string(),
+            "Thu Jan 01 00:00:00 UTC 1970"
+        );
     }
 }

@@ -10,7 +10,10 @@ pub struct Span {
 }
 
 impl Span {
-    pub const NULL: Span = Span { off: 0, len: u32::MAX };
+    pub const NULL: Span = Span {
+        off: 0,
+        len: u32::MAX,
+    };
 
     pub fn is_null(self) -> bool {
         self.len == u32::MAX
@@ -124,7 +127,10 @@ pub struct BatchBuf {
 
 impl BatchBuf {
     pub fn new() -> BatchBuf {
-        BatchBuf { encoding: crate::ENCODING_VERSION, ..BatchBuf::default() }
+        BatchBuf {
+            encoding: crate::ENCODING_VERSION,
+            ..BatchBuf::default()
+        }
     }
 
     /// Empty the buffer, keeping its capacity.

@@ -36,6 +36,11 @@ pub struct FfiError {
 
 impl FfiError {
     pub fn new(kind: ErrorKind, message: impl Into<RString>) -> FfiError {
-        FfiError { kind, retriable: false, message: message.into(), trace: RString::new() }
+        FfiError {
+            kind,
+            retriable: false,
+            message: message.into(),
+            trace: RString::new(),
+        }
     }
 }

@@ -1,0 +1,276 @@
+//! Connect schemas as JSON (`JsonConverter.asJsonSchema` / `asConnectSchema`).
+//!
+//! Written keys, in order: `type`, then `items` (array) or `keys`,`values` (map) or `fields`
+//! (struct), then `optional` (always), `name`, `version`, `doc`, `parameters`, `default`; a
+//! struct field's schema gets `"field":"<name>"` last.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use ferry_data::{Field, Schema, SchemaRef, Type};
+
+use super::decode::Decoder;
+use super::encode::Encoder;
+use super::read::{is_integral, Reader, Token};
+use super::write;
+use crate::ConvertError;
+
+fn type_name(ty: Type) -> &'static str {
+    match ty {
+        Type::Boolean => "boolean",
+        Type::Int8 => "int8",
+        Type::Int16 => "int16",
+        Type::Int32 => "int32",
+        Type::Int64 => "int64",
+        Type::Float32 => "float",
+        Type::Float64 => "double",
+        Type::Bytes => "bytes",
+        Type::String => "string",
+        Type::Array => "array",
+        Type::Map => "map",
+        Type::Struct => "struct",
+    }
+}
+
+fn type_of(name: &str) -> Option<Type> {
+    Type::ALL.into_iter().find(|ty| type_name(*ty) == name)
+}
+
+/// Writes `schema` as JSON; `field` names the struct field it belongs to.
+pub(crate) fn write_schema(
+    out: &mut Vec<u8>,
+    encoder: &Encoder,
+    schema: &Schema,
+    field: Option<&str>,
+) -> Result<(), ConvertError> {
+    out.extend_from_slice(b"{\"type\":\"");
+    out.extend_from_slice(type_name(schema.ty).as_bytes());
+    out.push(b'"');
+    let nested = |out: &mut Vec<u8>, key: &[u8], s: Option<&SchemaRef>| match s {
+        Some(s) => {
+            out.extend_from_slice(key);
+            write_schema(out, encoder, s, None)
+        }
+        None => {
+            out.extend_from_slice(key);
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    };
+    match schema.ty {
+        Type::Array => nested(out, b",\"items\":", schema.value_schema.as_ref())?,
+        Type::Map => {
+            nested(out, b",\"keys\":", schema.key_schema.as_ref())?;
+            nested(out, b",\"values\":", schema.value_schema.as_ref())?;
+        }
+        Type::Struct => {
+            out.extend_from_slice(b",\"fields\":[");
+            for (i, f) in schema.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_schema(out, encoder, &f.schema, Some(&f.name))?;
+            }
+            out.push(b']');
+        }
+        _ => {}
+    }
+    out.extend_from_slice(if schema.optional { b",\"optional\":true" } else { b",\"optional\":false" });
+    if let Some(name) = &schema.name {
+        out.extend_from_slice(b",\"name\":");
+        write::string(out, name);
+    }
+    if let Some(version) = schema.version {
+        out.extend_from_slice(b",\"version\":");
+        write::int(out, i64::from(version));
+    }
+    if let Some(doc) = &schema.doc {
+        out.extend_from_slice(b",\"doc\":");
+        write::string(out, doc);
+    }
+    if !schema.parameters.is_empty() {
+        out.extend_from_slice(b",\"parameters\":{");
+        for (i, (k, v)) in schema.parameters.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write::string(out, k);
+            out.push(b':');
+            write::string(out, v);
+        }
+        out.push(b'}');
+    }
+    if let Some(default) = schema.default.as_ref().filter(|d| !d.is_null()) {
+        out.extend_from_slice(b",\"default\":");
+        encoder.value(out, Some(schema), default)?;
+    }
+    if let Some(field) = field {
+        out.extend_from_slice(b",\"field\":");
+        write::string(out, field);
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// The members of one schema object that matter, as read (later duplicates win). Nested
+/// schemas and the default are kept as text and interpreted once the type is known.
+#[derive(Default)]
+struct RawSchema<'a> {
+    ty: Option<Cow<'a, str>>,
+    optional: bool,
+    name: Option<Cow<'a, str>>,
+    version: Option<i32>,
+    doc: Option<Cow<'a, str>>,
+    parameters: Option<&'a str>,
+    default: Option<&'a str>,
+    items: Option<&'a str>,
+    keys: Option<&'a str>,
+    values: Option<&'a str>,
+    fields: Option<&'a str>,
+    field: Option<Cow<'a, str>>,
+}
+
+/// Parses schema JSON; `Ok(None)` for `null`.
+pub(crate) fn parse_schema(text: &str, decoder: &Decoder) -> Result<Option<SchemaRef>, ConvertError> {
+    let mut r = Reader::new(text);
+    match r.next_token()? {
+        Token::Null => Ok(None),
+        Token::ObjectStart => build(read_raw(&mut r)?, decoder).map(Some),
+        other => {
+            r.skip_rest(&other)?;
+            Err(ConvertError::data("Schema must contain 'type' field"))
+        }
+    }
+}
+
+fn read_raw<'a>(r: &mut Reader<'a>) -> Result<RawSchema<'a>, ConvertError> {
+    let mut raw = RawSchema::default();
+    let mut first = true;
+    while let Some(key) = r.object_next_key(&mut first)? {
+        match &*key {
+            "type" => raw.ty = text(r)?,
+            "name" => raw.name = text(r)?,
+            "doc" => raw.doc = text(r)?,
+            "field" => raw.field = text(r)?,
+            "optional" => raw.optional = r.next_token()? == Token::Bool(true) || skip(r, false)?,
+            "version" => {
+                raw.version = match r.next_token()? {
+                    // `intValue()` of an integral node: the low 32 bits.
+                    Token::Number(n) if is_integral(n) => n.parse::<i64>().ok().map(|v| v as i32),
+                    other => skip_token(r, &other, None)?,
+                }
+            }
+            "parameters" => raw.parameters = Some(r.value_span()?).filter(|s| s.starts_with('{')),
+            "default" => raw.default = Some(r.value_span()?),
+            "items" => raw.items = Some(r.value_span()?),
+            "keys" => raw.keys = Some(r.value_span()?),
+            "values" => raw.values = Some(r.value_span()?),
+            "fields" => raw.fields = Some(r.value_span()?),
+            _ => r.skip_value()?,
+        }
+    }
+    Ok(raw)
+}
+
+/// A string member's value, or `None` (skipping it) when it is not a string.
+fn text<'a>(r: &mut Reader<'a>) -> Result<Option<Cow<'a, str>>, ConvertError> {
+    match r.next_token()? {
+        Token::String(s) => Ok(Some(s)),
+        other => skip_token(r, &other, None),
+    }
+}
+
+fn skip_token<T>(r: &mut Reader<'_>, token: &Token<'_>, result: T) -> Result<T, ConvertError> {
+    r.skip_rest(token)?;
+    Ok(result)
+}
+
+/// Finishes a token already known not to be `true`: nothing to skip for scalars.
+fn skip(_r: &mut Reader<'_>, result: bool) -> Result<bool, ConvertError> {
+    Ok(result)
+}
+
+fn nested(text: Option<&str>, decoder: &Decoder) -> Result<Option<SchemaRef>, ConvertError> {
+    match text {
+        Some(t) => parse_schema(t, decoder),
+        None => Ok(None),
+    }
+}
+
+fn build(raw: RawSchema<'_>, decoder: &Decoder) -> Result<SchemaRef, ConvertError> {
+    let ty_name = raw.ty.ok_or_else(|| ConvertError::data("Schema must contain 'type' field"))?;
+    let ty = type_of(&ty_name).ok_or_else(|| ConvertError::data(format!("Unknown schema type: {ty_name}")))?;
+    let mut schema = Schema::of(ty);
+    match ty {
+        Type::Array => {
+            let items = raw.items.filter(|t| *t != "null");
+            let items = items.ok_or_else(|| ConvertError::data("Array schema did not specify the element type"))?;
+            schema.value_schema = parse_schema(items, decoder)?;
+        }
+        Type::Map => {
+            let keys = raw.keys.ok_or_else(|| ConvertError::data("Map schema did not specify the key type"))?;
+            let values = raw.values.ok_or_else(|| ConvertError::data("Map schema did not specify the value type"))?;
+            let keys = nested(Some(keys), decoder)?.ok_or_else(|| ConvertError::data("keySchema cannot be null."))?;
+            let values = nested(Some(values), decoder)?;
+            schema.key_schema = Some(keys);
+            schema.value_schema = Some(values.ok_or_else(|| ConvertError::data("valueSchema cannot be null."))?);
+        }
+        Type::Struct => schema.fields = fields(raw.fields, decoder)?,
+        _ => {}
+    }
+    schema.optional = raw.optional;
+    schema.name = raw.name.map(Cow::into_owned);
+    schema.version = raw.version;
+    schema.doc = raw.doc.map(Cow::into_owned);
+    if let Some(text) = raw.parameters {
+        schema.parameters = parameters(text)?;
+    }
+    let Some(default) = raw.default else { return Ok(Arc::new(schema)) };
+    let base = Arc::new(schema);
+    let value = if default == "null" { decoder.null(&base)? } else { decoder.value(&mut Reader::new(default), Some(&base))? };
+    let mut schema = Arc::unwrap_or_clone(base);
+    schema.default = Some(value).filter(|v| !v.is_null());
+    Ok(Arc::new(schema))
+}
+
+fn fields(text: Option<&str>, decoder: &Decoder) -> Result<Vec<Field>, ConvertError> {
+    let not_array = || ConvertError::data("Struct schema's \"fields\" argument is not an array.");
+    let text = text.filter(|t| t.starts_with('[')).ok_or_else(not_array)?;
+    let mut r = Reader::new(text);
+    r.next_token()?;
+    let mut fields: Vec<Field> = Vec::new();
+    let mut first = true;
+    while r.array_next(&mut first)? {
+        let raw = match r.next_token()? {
+            Token::ObjectStart => read_raw(&mut r)?,
+            other => skip_token(&mut r, &other, RawSchema::default())?,
+        };
+        let name = raw.field.clone().map(Cow::into_owned);
+        let name = name.ok_or_else(|| ConvertError::data("Struct schema's field name not specified properly"))?;
+        let schema = build(raw, decoder)?;
+        if fields.iter().any(|f| f.name == name) {
+            return Err(ConvertError::data(format!(
+                "Cannot create field because of field name duplication {name}"
+            )));
+        }
+        fields.push(Field { index: fields.len(), name, schema });
+    }
+    Ok(fields)
+}
+
+fn parameters(text: &str) -> Result<Vec<(String, String)>, ConvertError> {
+    let mut r = Reader::new(text);
+    r.next_token()?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut first = true;
+    while let Some(key) = r.object_next_key(&mut first)? {
+        let Token::String(value) = r.next_token()? else {
+            return Err(ConvertError::data("Schema parameters must have string values."));
+        };
+        match out.iter_mut().find(|(k, _)| *k == *key) {
+            Some(slot) => slot.1 = value.into_owned(),
+            None => out.push((key.into_owned(), value.into_owned())),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,16 @@
+//! Plugin discovery and loading: every `.so` on `plugin.path` is opened on its own, checked
+//! (abi_stable layout, Ferry ABI version, unwinding panics) and its classes registered under
+//! Kafka's aliases. A file that cannot be used is skipped with one WARN naming it and why.
+//!
+//! **Architecture Invariant:** a loaded library is never unloaded; objects from it may live
+//! as long as the process.
+
+mod discovery;
+mod library;
+mod logging;
+mod registry;
+
+pub use discovery::candidate_files;
+pub use library::{load_library, LoadError, LoadedLibrary, PluginClass, PluginKind};
+pub use logging::host_log_callback;
+pub use registry::{aliases, PluginRegistry, RejectedFile};

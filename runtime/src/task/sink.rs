@@ -1,0 +1,285 @@
+//! The sink task loop: take converted batches from the input, `put` them, commit the offsets
+//! the task declares safe.
+//!
+//! The plugin task lives in a [`SinkCore`] shared with the input, because Kafka's consumer calls
+//! back on partition revocation in the middle of a poll, and the task must close and commit
+//! those partitions right there (as Kafka Connect's `onPartitionsRevoked` does). The runner
+//! never holds the core's lock while the input polls.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use ferry_plugin_abi::abi_stable::sabi_trait::TD_Opaque;
+use ferry_plugin_abi::{BatchBuf, SinkContextObj_TO, SinkTaskBox};
+use serde_json::json;
+use tracing::{error, info, warn};
+
+use super::contexts::HostSinkContext;
+use super::error::TaskError;
+use super::status::{State, StatusListener, TaskId};
+use super::thread::StopSignal;
+use crate::plugin::PluginClass;
+
+/// A topic partition.
+pub type Tp = (String, i32);
+
+/// Where a sink task's records come from (Kafka's consumer, or memory in tests).
+pub trait SinkInput: Send {
+    /// Fill `buf` with the next converted records, waiting at most `timeout`. Partition
+    /// assignment changes are reported to the [`SinkCore`] before this returns.
+    fn poll(&mut self, buf: &mut BatchBuf, timeout: Duration) -> Result<(), TaskError>;
+    /// Commit offsets (the next offset to consume) for the task's consumer group.
+    fn commit(&mut self, offsets: &[(Tp, i64)]) -> Result<(), TaskError>;
+    fn seek(&mut self, tp: &Tp, offset: i64) -> Result<(), TaskError>;
+    fn pause(&mut self, tps: &[Tp]) -> Result<(), TaskError>;
+    fn resume(&mut self, tps: &[Tp]) -> Result<(), TaskError>;
+}
+
+fn tps_json(tps: &[Tp]) -> String {
+    serde_json::Value::Array(
+        tps.iter()
+            .map(|(t, p)| json!({"topic": t, "partition": p}))
+            .collect(),
+    )
+    .to_string()
+}
+
+fn offsets_json(offsets: &[(Tp, i64)]) -> String {
+    serde_json::Value::Array(
+        offsets
+            .iter()
+            .map(|((t, p), o)| json!({"topic": t, "partition": p, "offset": o}))
+            .collect(),
+    )
+    .to_string()
+}
+
+/// The plugin task and what has been consumed, shared with the input.
+pub struct SinkCore {
+    task: SinkTaskBox,
+    ctx: HostSinkContext,
+    consumed: BTreeMap<Tp, i64>,
+}
+
+/// A [`SinkCore`] behind its lock.
+pub type SharedSinkCore = Arc<Mutex<SinkCore>>;
+
+fn lock(core: &SharedSinkCore) -> Result<MutexGuard<'_, SinkCore>, TaskError> {
+    core.lock()
+        .map_err(|_| TaskError::worker("sink task state poisoned by an earlier panic"))
+}
+
+impl SinkCore {
+    /// Partitions were assigned: Kafka's `SinkTask.open`.
+    pub fn on_assigned(&mut self, tps: &[Tp]) -> Result<(), TaskError> {
+        if let Ok(mut a) = self.ctx.assignment.lock() {
+            a.extend(tps.iter().cloned());
+        }
+        self.task
+            .open(tps_json(tps).as_str().into())
+            .into_result()
+            .map_err(|e| TaskError::from_ffi("Opening partitions", e))
+    }
+
+    /// Partitions are being revoked: returns the offsets to commit for them, then closes them.
+    pub fn on_revoked(&mut self, tps: &[Tp]) -> Result<Vec<(Tp, i64)>, TaskError> {
+        let offsets = self.pre_commit_for(|tp| tps.contains(tp))?;
+        for tp in tps {
+            self.consumed.remove(tp);
+        }
+        if let Ok(mut a) = self.ctx.assignment.lock() {
+            a.retain(|tp| !tps.contains(tp));
+        }
+        self.task
+            .close(tps_json(tps).as_str().into())
+            .into_result()
+            .map_err(|e| TaskError::from_ffi("Closing partitions", e))?;
+        Ok(offsets)
+    }
+
+    fn pre_commit_for(&mut self, keep: impl Fn(&Tp) -> bool) -> Result<Vec<(Tp, i64)>, TaskError> {
+        let current: Vec<(Tp, i64)> = self
+            .consumed
+            .iter()
+            .filter(|(tp, _)| keep(tp))
+            .map(|(tp, o)| (tp.clone(), *o))
+            .collect();
+        if current.is_empty() {
+            return Ok(Vec::new());
+        }
+        let raw = self
+            .task
+            .pre_commit(offsets_json(&current).as_str().into())
+            .into_result()
+            .map_err(|e| TaskError::from_ffi("Calling preCommit", e))?;
+        #[derive(serde::Deserialize)]
+        struct Tpo {
+            topic: String,
+            partition: i32,
+            offset: i64,
+        }
+        let safe: Vec<Tpo> = serde_json::from_str(raw.as_str())
+            .map_err(|e| TaskError::worker(format!("preCommit returned malformed offsets: {e}")))?;
+        Ok(safe
+            .into_iter()
+            .map(|t| ((t.topic, t.partition), t.offset))
+            .collect())
+    }
+
+    fn put(&mut self, buf: &BatchBuf) -> Result<(), TaskError> {
+        self.task
+            .put(buf.as_batch_ref())
+            .into_result()
+            .map_err(|e| TaskError::from_ffi("Calling put", e))?;
+        for h in buf.records.iter() {
+            let Some(topic) = buf
+                .topics
+                .get(h.topic as usize)
+                .and_then(|s| s.get(&buf.arena))
+            else {
+                continue;
+            };
+            let topic = String::from_utf8_lossy(topic);
+            match self.consumed.get_mut(&(topic.to_string(), h.partition)) {
+                Some(o) => *o = (*o).max(h.offset + 1),
+                None => {
+                    self.consumed
+                        .insert((topic.into_owned(), h.partition), h.offset + 1);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything a sink task needs besides its input.
+pub struct SinkTaskConfig {
+    pub id: TaskId,
+    pub class: Arc<PluginClass>,
+    pub config: BTreeMap<String, String>,
+    pub commit_interval: Duration,
+    pub listener: Arc<dyn StatusListener>,
+}
+
+/// Builds the input once the core exists (the input needs it for rebalance callbacks).
+pub type InputFactory =
+    Box<dyn FnOnce(SharedSinkCore) -> Result<Box<dyn SinkInput>, TaskError> + Send>;
+
+fn start(cfg: &SinkTaskConfig) -> Result<SharedSinkCore, TaskError> {
+    let module = &cfg.class.library.module;
+    let mut task = (module.new_sink_task())(cfg.class.class.as_str().into())
+        .into_result()
+        .map_err(|e| TaskError::from_ffi("Creating the task", e))?;
+    let ctx = HostSinkContext::default();
+    let config =
+        serde_json::to_string(&cfg.config).map_err(|e| TaskError::worker(e.to_string()))?;
+    task.start(
+        config.as_str().into(),
+        SinkContextObj_TO::from_value(ctx.clone(), TD_Opaque),
+    )
+    .into_result()
+    .map_err(|e| TaskError::from_ffi("Starting the task", e))?;
+    Ok(Arc::new(Mutex::new(SinkCore {
+        task,
+        ctx,
+        consumed: BTreeMap::new(),
+    })))
+}
+
+fn apply_requests(core: &SharedSinkCore, input: &mut dyn SinkInput) -> Result<bool, TaskError> {
+    let requests = lock(core)?.ctx.take();
+    for (t, p, o) in &requests.resets {
+        input.seek(&(t.clone(), *p), *o)?;
+    }
+    let pause: Vec<Tp> = requests.pause.clone();
+    if !pause.is_empty() {
+        input.pause(&pause)?;
+    }
+    if !requests.resume.is_empty() {
+        input.resume(&requests.resume)?;
+    }
+    for (index, message) in &requests.errant {
+        warn!(index, message = %message, "Sink task reported an errant record");
+    }
+    Ok(requests.commit)
+}
+
+fn commit(core: &SharedSinkCore, input: &mut dyn SinkInput) -> Result<(), TaskError> {
+    let offsets = lock(core)?.pre_commit_for(|_| true)?;
+    if offsets.is_empty() {
+        return Ok(());
+    }
+    input.commit(&offsets)
+}
+
+fn run(
+    cfg: &SinkTaskConfig,
+    core: &SharedSinkCore,
+    input: &mut dyn SinkInput,
+    stop: &StopSignal,
+) -> Result<(), TaskError> {
+    let mut buf = BatchBuf::new();
+    let mut last_commit = Instant::now();
+    while !stop.is_stopped() {
+        buf.clear();
+        input.poll(&mut buf, Duration::from_millis(500))?;
+        if !buf.is_empty() {
+            lock(core)?.put(&buf)?;
+        }
+        let commit_requested = apply_requests(core, input)?;
+        if commit_requested || last_commit.elapsed() >= cfg.commit_interval {
+            commit(core, input)?;
+            last_commit = Instant::now();
+        }
+    }
+    commit(core, input)
+}
+
+/// The body of a sink task thread. Reports RUNNING once started, FAILED with a trace on any
+/// error or panic, UNASSIGNED after a clean stop.
+pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSignal) {
+    let id = cfg.id.clone();
+    let listener = cfg.listener.clone();
+    let started = start(&cfg).and_then(|core| Ok((core.clone(), make_input(core)?)));
+    let (core, mut input) = match started {
+        Ok(x) => x,
+        Err(e) => {
+            error!(error = %e, "Task failed to start");
+            listener.on_task_state(&id, State::Failed, Some(e.to_string()));
+            return;
+        }
+    };
+    info!("Sink task started");
+    listener.on_task_state(&id, State::Running, None);
+    let result = run(&cfg, &core, input.as_mut(), &stop);
+    let stopped = lock(&core).and_then(|mut c| {
+        let assigned: Vec<Tp> = c
+            .ctx
+            .assignment
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default();
+        if !assigned.is_empty() {
+            c.task
+                .close(tps_json(&assigned).as_str().into())
+                .into_result()
+                .map_err(|e| TaskError::from_ffi("Closing partitions", e))?;
+        }
+        c.task
+            .stop()
+            .into_result()
+            .map_err(|e| TaskError::from_ffi("Stopping the task", e))
+    });
+    drop(input);
+    match result.and(stopped) {
+        Ok(()) => {
+            info!("Sink task stopped");
+            listener.on_task_state(&id, State::Unassigned, None);
+        }
+        Err(e) => {
+            error!(error = %e, "Task failed");
+            listener.on_task_state(&id, State::Failed, Some(e.to_string()));
+        }
+    }
+}
