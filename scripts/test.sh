@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ferry's one test command: sets up everything the tests need on a fresh machine, then runs them.
 #
-#   scripts/test.sh                  set-up, fmt, clippy, release build, all tests
+#   scripts/test.sh                  fmt, clippy, set-up, release build, all tests (in that order)
 #   scripts/test.sh -- ARGS          the same, with ARGS passed to the test runner (nextest)
 #   scripts/test.sh setup            only the set-up: nisshi, Python venv, databases
 #   scripts/test.sh nisshi|venv|databases|hadoop-jars|lint|build
@@ -26,6 +26,8 @@
 #   FERRY_PYTHON       the venv's python (confluent-kafka, kafka-python)
 #   FERRY_TARGET_DIR   the release dir holding the plugin .so files and the `ferry` binary
 #   FERRY_CACHE        as above
+#   FERRY_HADOOP_JARS  the 25 Hadoop 2.7.3 jars, only when they have been fetched
+#   RUST_BACKTRACE=1   unless set
 set -Eeuo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -142,13 +144,14 @@ foreign_nisshi_installs() {
 
 wait_for_foreign_install() {
     local pids waited=0 max=$((45 * 60))
-    pids="$(foreign_nisshi_installs)"
+    pids="$(foreign_nisshi_installs | tr '\n' ' ')"
+    pids="${pids% }"
     [ -n "$pids" ] || return 0
-    info "another 'cargo install nisshi' into $NISSHI_ROOT is running (pid $(echo $pids)); waiting for it"
+    info "another 'cargo install nisshi' into $NISSHI_ROOT is running (pid $pids); waiting for it"
     info "(its log, if started by the usual command: $NISSHI_LOG)"
     while [ -n "$(foreign_nisshi_installs)" ]; do
         if [ $waited -ge $max ]; then
-            die "gave up after $((max / 60)) min waiting for pid(s) $(echo $pids) to finish installing nisshi"
+            die "gave up after $((max / 60)) min waiting for pid(s) $pids to finish installing nisshi"
         fi
         sleep 15
         waited=$((waited + 15))
@@ -252,23 +255,26 @@ setup_venv() {
 port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 wait_port() {
-    local port=$1 what=$2 i
-    for i in $(seq 1 60); do
+    local port=$1 what=$2 _
+    for _ in $(seq 1 60); do
         port_open "$port" && return 0
         sleep 1
     done
     die "$what did not start listening on 127.0.0.1:$port within 60 s"
 }
 
+# The newest PostgreSQL cluster version configured under /etc/postgresql (e.g. 15).
+pg_version() { find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -1 || true; }
+
 ensure_postgres() {
     if port_open 5432; then
         info "PostgreSQL answers on 127.0.0.1:5432"
     else
-        if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+        if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(pg_version)" ]; then
             apt_install postgresql
         fi
         local ver
-        ver="$(ls /etc/postgresql | sort -V | tail -1)"
+        ver="$(pg_version)"
         info "starting PostgreSQL $ver"
         as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
         wait_port 5432 PostgreSQL
@@ -278,7 +284,7 @@ ensure_postgres() {
         # A fresh Debian install: allow trust on loopback and create the databases the tests use.
         info "configuring PostgreSQL: trust on 127.0.0.1, role root, databases test and root"
         local ver hba
-        ver="$(ls /etc/postgresql | sort -V | tail -1)"
+        ver="$(pg_version)"
         hba="/etc/postgresql/$ver/main/pg_hba.conf"
         if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
             as_root sed -i '1i local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
@@ -407,8 +413,10 @@ configure_cargo() {
 }
 
 run_lint() {
-    section "cargo fmt --all --check"
-    cargo fmt --all --check ||
+    local fmt_scope=(--all)
+    [ "${SCOPE[*]}" = "--workspace" ] || fmt_scope=("${SCOPE[@]}")
+    section "cargo fmt ${fmt_scope[*]} --check"
+    cargo fmt "${fmt_scope[@]}" --check ||
         die "code is not formatted: run 'cargo fmt --all' and commit the result"
     info "formatting OK"
     section "cargo clippy ${SCOPE[*]} --all-targets -- -D warnings"
@@ -420,9 +428,11 @@ run_build() {
     section "cargo build --release ${SCOPE[*]} (plugins and the ferry binary)"
     info "target dir: $FERRY_TARGET_DIR"
     cargo build --release "${SCOPE[@]}" || die "release build failed"
-    local so
-    so="$(ls "$FERRY_TARGET_DIR"/lib*.so 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')"
-    info "plugins: ${so:-none}"
+    local so="" f
+    for f in "$FERRY_TARGET_DIR"/lib*.so; do
+        [ -e "$f" ] && so="$so ${f##*/}"
+    done
+    info "plugins:${so:- none}"
     if [ -x "$FERRY_TARGET_DIR/ferry" ]; then info "binary: $FERRY_TARGET_DIR/ferry"; else info "binary: (no ferry binary built yet)"; fi
 }
 
@@ -434,13 +444,22 @@ run_tests() {
     info "FERRY_NISSHI=$FERRY_NISSHI"
     info "FERRY_PYTHON=$FERRY_PYTHON"
     info "FERRY_TARGET_DIR=$FERRY_TARGET_DIR"
+    if hadoop_jars_ok; then
+        export FERRY_HADOOP_JARS="$HADOOP_JARS_DIR"
+        info "FERRY_HADOOP_JARS=$FERRY_HADOOP_JARS"
+    fi
     if cargo nextest --version >/dev/null 2>&1; then
         # nextest does not run doctests: run them first, so that nextest's summary is the last
         # thing printed.
+        # A doctest failure must not hide the other tests' results: note it, report it at the end.
+        local doc_rc=0
         section "doctests: cargo test ${SCOPE[*]} --doc"
-        cargo test "${SCOPE[@]}" --doc
+        cargo test "${SCOPE[@]}" --doc || doc_rc=$?
         section "cargo nextest run ${SCOPE[*]} --no-fail-fast $*"
         cargo nextest run "${SCOPE[@]}" --no-fail-fast "$@"
+        if [ "$doc_rc" != 0 ]; then
+            die "doctests failed (exit $doc_rc; see 'doctests' above)"
+        fi
     else
         section "cargo test ${SCOPE[*]} --no-fail-fast $* (cargo-nextest not installed)"
         cargo test "${SCOPE[@]}" --no-fail-fast "$@"
@@ -454,6 +473,7 @@ print_env() {
     echo "export FERRY_PYTHON='$FERRY_PYTHON'"
     echo "export FERRY_TARGET_DIR='$FERRY_TARGET_DIR'"
     if [ -n "${CARGO_TARGET_DIR:-}" ]; then echo "export CARGO_TARGET_DIR='$CARGO_TARGET_DIR'"; fi
+    if hadoop_jars_ok; then echo "export FERRY_HADOOP_JARS='$HADOOP_JARS_DIR'"; fi
 }
 
 setup_all() {

@@ -8,11 +8,19 @@ use ferry_plugin_abi::abi_stable::library::{lib_header_from_path, LibraryError};
 use ferry_plugin_abi::{LibraryInfo, LogCallback, PluginMod_Ref, ABI_MAJOR, ABI_MINOR};
 use thiserror::Error;
 
+use super::elf::{check_elf_file, ElfProblem};
+
 /// Why a file was not loaded.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum LoadError {
     #[error("cannot be opened as a shared library (truncated, corrupt or not built for this platform): {0}")]
     Open(String),
+    #[error("is not a shared library (it has no ELF header)")]
+    NotElf,
+    #[error("is built for another platform: {0}")]
+    OtherPlatform(String),
+    #[error("is truncated or corrupt: {0}")]
+    Corrupt(String),
     #[error("is not a Ferry plugin (it has no Ferry root module)")]
     NotAPlugin,
     #[error("is built for Ferry plugin ABI {found}, this worker supports {supported}")]
@@ -49,7 +57,7 @@ fn classify(err: LibraryError) -> LoadError {
 }
 
 /// The kind of a connector class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PluginKind {
     Source,
     Sink,
@@ -109,6 +117,11 @@ pub fn check_library_info(info: &LibraryInfo) -> Result<(), LoadError> {
 /// Open `path` and return its classes. The library is leaked on success and on failure after
 /// it was opened (abi_stable never unloads, and a half-used library must not be unloaded).
 pub fn load_library(path: &Path, log: LogCallback) -> Result<Vec<PluginClass>, LoadError> {
+    check_elf_file(path).map_err(|p| match p {
+        ElfProblem::NotElf => LoadError::NotElf,
+        ElfProblem::OtherPlatform(d) => LoadError::OtherPlatform(d),
+        ElfProblem::Truncated(d) => LoadError::Corrupt(d),
+    })?;
     let header = lib_header_from_path(path).map_err(classify)?;
     let module = header
         .init_root_module::<PluginMod_Ref>()

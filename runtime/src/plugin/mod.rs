@@ -6,6 +6,7 @@
 //! as long as the process.
 
 mod discovery;
+mod elf;
 mod library;
 mod logging;
 mod registry;

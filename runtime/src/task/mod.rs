@@ -5,6 +5,7 @@
 
 mod contexts;
 mod error;
+pub mod memory;
 mod offsets;
 mod sink;
 mod source;
@@ -19,4 +20,4 @@ pub use sink::{
 };
 pub use source::{run_source_task, Ack, SourceOutput, SourceTaskConfig};
 pub use status::{State, StatusListener, TaskId};
-pub use thread::{spawn_task, TaskHandle};
+pub use thread::{spawn_task, StopSignal, TaskHandle};

@@ -299,12 +299,22 @@ impl<'a> Reader<'a> {
         self.skip_rest(&token)
     }
 
+    /// The position of the next token, for [`Reader::since`].
+    pub(crate) fn mark(&mut self) -> usize {
+        self.peek();
+        self.pos
+    }
+
+    /// The text read since `mark`.
+    pub(crate) fn since(&self, mark: usize) -> &'a str {
+        &self.text[mark..self.pos]
+    }
+
     /// Skips one value and returns its text.
     pub(crate) fn value_span(&mut self) -> Result<&'a str, ConvertError> {
-        self.peek();
-        let start = self.pos;
+        let start = self.mark();
         self.skip_value()?;
-        Ok(&self.text[start..self.pos])
+        Ok(self.since(start))
     }
 }
 

@@ -152,7 +152,11 @@ fn read_raw<'a>(r: &mut Reader<'a>) -> Result<RawSchema<'a>, ConvertError> {
             "name" => raw.name = text(r)?,
             "doc" => raw.doc = text(r)?,
             "field" => raw.field = text(r)?,
-            "optional" => raw.optional = r.next_token()? == Token::Bool(true) || skip(r, false)?,
+            "optional" => {
+                let token = r.next_token()?;
+                raw.optional = token == Token::Bool(true);
+                r.skip_rest(&token)?;
+            }
             "version" => {
                 raw.version = match r.next_token()? {
                     // `intValue()` of an integral node: the low 32 bits.
@@ -182,11 +186,6 @@ fn text<'a>(r: &mut Reader<'a>) -> Result<Option<Cow<'a, str>>, ConvertError> {
 
 fn skip_token<T>(r: &mut Reader<'_>, token: &Token<'_>, result: T) -> Result<T, ConvertError> {
     r.skip_rest(token)?;
-    Ok(result)
-}
-
-/// Finishes a token already known not to be `true`: nothing to skip for scalars.
-fn skip(_r: &mut Reader<'_>, result: bool) -> Result<bool, ConvertError> {
     Ok(result)
 }
 
