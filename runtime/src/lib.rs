@@ -2,5 +2,9 @@
 //! private to the workspace (integration tests in `tests/` use it).
 
 pub mod config;
+pub mod herder;
+pub mod kafka;
 pub mod plugin;
+pub mod storage;
 pub mod task;
+pub mod worker;

@@ -20,6 +20,7 @@
 pub mod broker;
 pub mod paths;
 pub mod python;
+pub mod worker;
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use anyhow::{bail, Context as _};
 
 pub use broker::{nisshi_binary, Broker, BrokerOptions, Storage};
 pub use paths::{ferry_binary, plugin_so, target_dir, workspace_root};
+pub use worker::{write_properties, WorkerProcess};
 pub use python::{
     committed_offsets, consume_all, consume_all_with_isolation, create_topic,
     describe_topic_configs, list_topics, produce, produce_records, python_binary, run_python,

@@ -59,11 +59,20 @@ mod tests {
         let c = ByteArrayConverter;
         let bytes = Schema::primitive(Type::Bytes);
         let value = Value::Bytes(SAMPLE.to_vec());
-        assert_eq!(c.from_connect("t", Some(&bytes), &value).unwrap().unwrap(), SAMPLE);
+        assert_eq!(
+            c.from_connect("t", Some(&bytes), &value).unwrap().unwrap(),
+            SAMPLE
+        );
         assert_eq!(c.from_connect("t", None, &value).unwrap().unwrap(), SAMPLE);
-        assert_eq!(c.from_connect("t", Some(&bytes), &Value::Null).unwrap(), None);
+        assert_eq!(
+            c.from_connect("t", Some(&bytes), &Value::Null).unwrap(),
+            None
+        );
         let (schema, value) = c.to_connect("t", Some(SAMPLE)).unwrap();
-        assert_eq!(schema.as_deref(), Some(&*Schema::optional_primitive(Type::Bytes)));
+        assert_eq!(
+            schema.as_deref(),
+            Some(&*Schema::optional_primitive(Type::Bytes))
+        );
         assert_eq!(value, Value::Bytes(SAMPLE.to_vec()));
         assert_eq!(c.to_connect("t", None).unwrap().1, Value::Null);
     }
@@ -73,11 +82,15 @@ mod tests {
         let c = ByteArrayConverter;
         let int32 = Schema::primitive(Type::Int32);
         assert_eq!(
-            c.from_connect("t", Some(&int32), &Value::Bytes(vec![])).unwrap_err().to_string(),
+            c.from_connect("t", Some(&int32), &Value::Bytes(vec![]))
+                .unwrap_err()
+                .to_string(),
             "Invalid schema type for ByteArrayConverter: INT32"
         );
         assert_eq!(
-            c.from_connect("t", None, &Value::Int32(12)).unwrap_err().to_string(),
+            c.from_connect("t", None, &Value::Int32(12))
+                .unwrap_err()
+                .to_string(),
             "ByteArrayConverter is not compatible with objects of type class java.lang.Integer"
         );
         let decimal = logical::decimal(2).build();

@@ -9,14 +9,20 @@ pub(crate) fn bool_value(
     key: &str,
     default: bool,
 ) -> Result<bool, ConvertError> {
-    let Some(raw) = config.get(key) else { return Ok(default) };
+    let Some(raw) = config.get(key) else {
+        return Ok(default);
+    };
     let trimmed = raw.trim();
     if trimmed.eq_ignore_ascii_case("true") {
         Ok(true)
     } else if trimmed.eq_ignore_ascii_case("false") {
         Ok(false)
     } else {
-        Err(invalid(key, raw, "Expected value to be either true or false"))
+        Err(invalid(
+            key,
+            raw,
+            "Expected value to be either true or false",
+        ))
     }
 }
 
@@ -26,8 +32,12 @@ pub(crate) fn int_value(
     key: &str,
     default: i32,
 ) -> Result<i32, ConvertError> {
-    let Some(raw) = config.get(key) else { return Ok(default) };
-    raw.trim().parse().map_err(|_| invalid(key, raw, "Not a number of type INT"))
+    let Some(raw) = config.get(key) else {
+        return Ok(default);
+    };
+    raw.trim()
+        .parse()
+        .map_err(|_| invalid(key, raw, "Not a number of type INT"))
 }
 
 /// A STRING key restricted to `allowed` (compared case-insensitively); returns the index of the
@@ -38,12 +48,20 @@ pub(crate) fn choice_value(
     allowed: &[&str],
     default: usize,
 ) -> Result<usize, ConvertError> {
-    let Some(raw) = config.get(key) else { return Ok(default) };
+    let Some(raw) = config.get(key) else {
+        return Ok(default);
+    };
     let trimmed = raw.trim();
-    allowed.iter().position(|a| a.eq_ignore_ascii_case(trimmed)).ok_or_else(|| {
-        let reason = format!("String must be one of (case insensitive): {}", allowed.join(", "));
-        invalid(key, raw, &reason)
-    })
+    allowed
+        .iter()
+        .position(|a| a.eq_ignore_ascii_case(trimmed))
+        .ok_or_else(|| {
+            let reason = format!(
+                "String must be one of (case insensitive): {}",
+                allowed.join(", ")
+            );
+            invalid(key, raw, &reason)
+        })
 }
 
 /// Kafka's `ConfigException(name, value, message)`.
@@ -60,7 +78,10 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> ConverterConfig {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -91,7 +112,10 @@ mod tests {
     fn choices_are_case_insensitive() {
         let c = config(&[("f", "numeric"), ("g", "hex")]);
         assert_eq!(choice_value(&c, "f", &["BASE64", "NUMERIC"], 0).unwrap(), 1);
-        assert_eq!(choice_value(&c, "missing", &["BASE64", "NUMERIC"], 0).unwrap(), 0);
+        assert_eq!(
+            choice_value(&c, "missing", &["BASE64", "NUMERIC"], 0).unwrap(),
+            0
+        );
         assert_eq!(
             choice_value(&c, "g", &["BASE64", "NUMERIC"], 0).unwrap_err().to_string(),
             "Invalid value hex for configuration g: String must be one of (case insensitive): BASE64, NUMERIC"

@@ -44,13 +44,28 @@ impl BigDec {
         if digits.is_empty() {
             return None;
         }
-        let exponent = if i < bytes.len() { parse_exponent(&bytes[i + 1..])? } else { 0 };
+        let exponent = if i < bytes.len() {
+            parse_exponent(&bytes[i + 1..])?
+        } else {
+            0
+        };
         let scale = i32::try_from(fraction_digits - exponent).ok()?;
         let trimmed = digits.trim_start_matches('0');
         let precision = trimmed.len().max(1) as i64;
-        let magnitude = BigInt::parse_bytes(if trimmed.is_empty() { b"0" } else { trimmed.as_bytes() }, 10)?;
+        let magnitude = BigInt::parse_bytes(
+            if trimmed.is_empty() {
+                b"0"
+            } else {
+                trimmed.as_bytes()
+            },
+            10,
+        )?;
         let unscaled = if negative { -magnitude } else { magnitude };
-        Some(BigDec { unscaled, scale, precision })
+        Some(BigDec {
+            unscaled,
+            scale,
+            precision,
+        })
     }
 
     pub(crate) fn is_zero(&self) -> bool {
@@ -159,7 +174,19 @@ mod tests {
         assert_eq!(dec("0.00"), ("0".into(), 2));
         assert_eq!(dec("000"), ("0".into(), 0));
         assert_eq!(dec("3.4028235E38"), ("34028235".into(), -31));
-        for bad in ["", "-", ".", "e5", "1e", "1e+", "1..2", "1x", "١", "1e99999999999", " 1"] {
+        for bad in [
+            "",
+            "-",
+            ".",
+            "e5",
+            "1e",
+            "1e+",
+            "1..2",
+            "1x",
+            "١",
+            "1e99999999999",
+            " 1",
+        ] {
             assert!(BigDec::parse(bad).is_none(), "{bad:?}");
         }
     }
@@ -184,7 +211,8 @@ mod tests {
 
     #[test]
     fn rescaling_is_exact_only() {
-        let rescaled = |t: &str, s: i32| BigDec::parse(t).unwrap().rescaled(s).map(|b| b.to_string());
+        let rescaled =
+            |t: &str, s: i32| BigDec::parse(t).unwrap().rescaled(s).map(|b| b.to_string());
         assert_eq!(rescaled("1.5", 2), Some("150".into()));
         assert_eq!(rescaled("1.500", 1), Some("15".into()));
         assert_eq!(rescaled("1.55", 1), None);

@@ -32,11 +32,20 @@ pub(crate) fn dedupe_entries(entries: &mut Vec<(Value, Value)>) {
 
 fn has_duplicate_keys(entries: &[(Value, Value)]) -> bool {
     if entries.len() <= LINEAR_LIMIT {
-        return entries.iter().enumerate().any(|(i, (k, _))| entries[i + 1..].iter().any(|(o, _)| o == k));
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[i + 1..].iter().any(|(o, _)| o == k));
     }
-    let mut prints: Vec<(u64, usize)> = entries.iter().enumerate().map(|(i, (k, _))| (fingerprint(k), i)).collect();
+    let mut prints: Vec<(u64, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (fingerprint(k), i))
+        .collect();
     prints.sort_unstable();
-    prints.windows(2).any(|w| w[0].0 == w[1].0 && entries[w[0].1].0 == entries[w[1].1].0)
+    prints
+        .windows(2)
+        .any(|w| w[0].0 == w[1].0 && entries[w[0].1].0 == entries[w[1].1].0)
 }
 
 /// A hash of a value consistent with `==` (equal values hash equally).
@@ -78,7 +87,10 @@ mod tests {
     use super::*;
 
     fn entries(pairs: &[(i32, i32)]) -> Vec<(Value, Value)> {
-        pairs.iter().map(|(k, v)| (Value::Int32(*k), Value::Int32(*v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (Value::Int32(*k), Value::Int32(*v)))
+            .collect()
     }
 
     #[test]
@@ -103,7 +115,10 @@ mod tests {
         let before = values.clone();
         dedupe_entries(&mut values);
         assert_eq!(values, before);
-        let mut mixed = vec![(Value::Int8(1), Value::Null), (Value::Int16(1), Value::Null)];
+        let mut mixed = vec![
+            (Value::Int8(1), Value::Null),
+            (Value::Int16(1), Value::Null),
+        ];
         dedupe_entries(&mut mixed);
         assert_eq!(mixed.len(), 2);
     }

@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn messages_match_kafka() {
-        assert_eq!(ConvertError::data("Mismatching schema.").to_string(), "Mismatching schema.");
+        assert_eq!(
+            ConvertError::data("Mismatching schema.").to_string(),
+            "Mismatching schema."
+        );
         assert_eq!(
             ConvertError::ClassNotFound("x.Y".into()).to_string(),
             "Class x.Y could not be found."

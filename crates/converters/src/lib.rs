@@ -34,6 +34,7 @@
 mod bytes;
 mod config;
 mod decimal;
+mod dedupe;
 mod error;
 mod header;
 mod json;
@@ -76,6 +77,7 @@ pub enum ConverterTarget {
 /// Kafka's `org.apache.kafka.connect.storage.Converter`: Connect data to record bytes and back.
 pub trait Converter: Send + Sync {
     /// Connect data to bytes. `Ok(None)` means null bytes (a tombstone).
+    #[allow(clippy::wrong_self_convention)] // Kafka's name, `fromConnectData`.
     fn from_connect(
         &self,
         topic: &str,
@@ -95,6 +97,7 @@ pub trait Converter: Send + Sync {
 /// back.
 pub trait HeaderConverter: Send + Sync {
     /// A header's Connect data to bytes. `Ok(None)` means a null header value.
+    #[allow(clippy::wrong_self_convention)] // Kafka's name, `fromConnectHeader`.
     fn from_connect_header(
         &self,
         topic: &str,

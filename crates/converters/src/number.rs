@@ -79,7 +79,9 @@ impl Converter for NumberConverter {
         let bytes = match (self.kind, value) {
             (_, Value::Null) => return Ok(None),
             // `Double.doubleToLongBits` folds every NaN into the canonical one.
-            (NumberKind::Double, Value::Float64(v)) if v.is_nan() => f64::NAN.to_be_bytes().to_vec(),
+            (NumberKind::Double, Value::Float64(v)) if v.is_nan() => {
+                f64::NAN.to_be_bytes().to_vec()
+            }
             (NumberKind::Double, Value::Float64(v)) => v.to_be_bytes().to_vec(),
             (NumberKind::Float, Value::Float32(v)) => v.to_be_bytes().to_vec(),
             (NumberKind::Integer, Value::Int32(v)) => v.to_be_bytes().to_vec(),
@@ -101,17 +103,29 @@ impl Converter for NumberConverter {
         _topic: &str,
         bytes: Option<&[u8]>,
     ) -> Result<(Option<SchemaRef>, Value), ConvertError> {
-        let Some(bytes) = bytes else { return Ok((Some(self.kind.schema()), Value::Null)) };
+        let Some(bytes) = bytes else {
+            return Ok((Some(self.kind.schema()), Value::Null));
+        };
         let size_error = || {
             let (name, reason) = (self.kind.type_name(), self.kind.size_error());
             ConvertError::data(format!("Failed to deserialize {name}: {reason}"))
         };
         let value = match self.kind {
-            NumberKind::Double => Value::Float64(f64::from_be_bytes(array(bytes).ok_or_else(size_error)?)),
-            NumberKind::Float => Value::Float32(f32::from_be_bytes(array(bytes).ok_or_else(size_error)?)),
-            NumberKind::Integer => Value::Int32(i32::from_be_bytes(array(bytes).ok_or_else(size_error)?)),
-            NumberKind::Long => Value::Int64(i64::from_be_bytes(array(bytes).ok_or_else(size_error)?)),
-            NumberKind::Short => Value::Int16(i16::from_be_bytes(array(bytes).ok_or_else(size_error)?)),
+            NumberKind::Double => {
+                Value::Float64(f64::from_be_bytes(array(bytes).ok_or_else(size_error)?))
+            }
+            NumberKind::Float => {
+                Value::Float32(f32::from_be_bytes(array(bytes).ok_or_else(size_error)?))
+            }
+            NumberKind::Integer => {
+                Value::Int32(i32::from_be_bytes(array(bytes).ok_or_else(size_error)?))
+            }
+            NumberKind::Long => {
+                Value::Int64(i64::from_be_bytes(array(bytes).ok_or_else(size_error)?))
+            }
+            NumberKind::Short => {
+                Value::Int16(i16::from_be_bytes(array(bytes).ok_or_else(size_error)?))
+            }
         };
         Ok((Some(self.kind.schema()), value))
     }
@@ -185,7 +199,11 @@ mod tests {
 
     fn round_trip(kind: NumberKind, value: Value, expected: &[u8]) {
         let c = NumberConverter::new(kind);
-        assert_eq!(c.from_connect("t", None, &value).unwrap().unwrap(), expected, "{kind:?}");
+        assert_eq!(
+            c.from_connect("t", None, &value).unwrap().unwrap(),
+            expected,
+            "{kind:?}"
+        );
         let (schema, back) = c.to_connect("t", Some(expected)).unwrap();
         assert_eq!(schema, Some(kind.schema()));
         assert!(schema.unwrap().optional);
@@ -193,8 +211,16 @@ mod tests {
             (Value::Float64(a), Value::Float64(b)) if a.is_nan() => assert!(b.is_nan()),
             _ => assert_eq!(back, value),
         }
-        assert_eq!(c.from_connect_header("t", "h", None, &value).unwrap().unwrap(), expected);
-        assert_eq!(c.to_connect_header("t", "h", Some(expected)).unwrap().0, Some(kind.schema()));
+        assert_eq!(
+            c.from_connect_header("t", "h", None, &value)
+                .unwrap()
+                .unwrap(),
+            expected
+        );
+        assert_eq!(
+            c.to_connect_header("t", "h", Some(expected)).unwrap().0,
+            Some(kind.schema())
+        );
     }
 
     #[test]
@@ -202,12 +228,28 @@ mod tests {
         round_trip(NumberKind::Short, Value::Int16(-2), &[0xff, 0xfe]);
         round_trip(NumberKind::Short, Value::Int16(i16::MAX), &[0x7f, 0xff]);
         round_trip(NumberKind::Integer, Value::Int32(1), &[0, 0, 0, 1]);
-        round_trip(NumberKind::Integer, Value::Int32(i32::MIN), &[0x80, 0, 0, 0]);
-        round_trip(NumberKind::Long, Value::Int64(258), &[0, 0, 0, 0, 0, 0, 1, 2]);
+        round_trip(
+            NumberKind::Integer,
+            Value::Int32(i32::MIN),
+            &[0x80, 0, 0, 0],
+        );
+        round_trip(
+            NumberKind::Long,
+            Value::Int64(258),
+            &[0, 0, 0, 0, 0, 0, 1, 2],
+        );
         round_trip(NumberKind::Float, Value::Float32(1.0), &[0x3f, 0x80, 0, 0]);
         round_trip(NumberKind::Float, Value::Float32(-0.0), &[0x80, 0, 0, 0]);
-        round_trip(NumberKind::Double, Value::Float64(1.0), &[0x3f, 0xf0, 0, 0, 0, 0, 0, 0]);
-        round_trip(NumberKind::Double, Value::Float64(f64::MIN_POSITIVE), &[0, 0x10, 0, 0, 0, 0, 0, 0]);
+        round_trip(
+            NumberKind::Double,
+            Value::Float64(1.0),
+            &[0x3f, 0xf0, 0, 0, 0, 0, 0, 0],
+        );
+        round_trip(
+            NumberKind::Double,
+            Value::Float64(f64::MIN_POSITIVE),
+            &[0, 0x10, 0, 0, 0, 0, 0, 0],
+        );
         let odd_nan = Value::Float64(f64::from_bits(0x7ff0_0000_0000_0001));
         round_trip(NumberKind::Double, odd_nan, &[0x7f, 0xf8, 0, 0, 0, 0, 0, 0]);
     }
@@ -216,13 +258,20 @@ mod tests {
     fn nulls_and_errors() {
         let c = NumberConverter::new(NumberKind::Integer);
         assert_eq!(c.from_connect("t", None, &Value::Null).unwrap(), None);
-        assert_eq!(c.to_connect("t", None).unwrap(), (Some(NumberKind::Integer.schema()), Value::Null));
         assert_eq!(
-            c.from_connect("t", None, &"not a valid number".into()).unwrap_err().to_string(),
+            c.to_connect("t", None).unwrap(),
+            (Some(NumberKind::Integer.schema()), Value::Null)
+        );
+        assert_eq!(
+            c.from_connect("t", None, &"not a valid number".into())
+                .unwrap_err()
+                .to_string(),
             "Failed to serialize to integer (was class java.lang.String)"
         );
         assert_eq!(
-            c.from_connect("t", None, &Value::Int64(1)).unwrap_err().to_string(),
+            c.from_connect("t", None, &Value::Int64(1))
+                .unwrap_err()
+                .to_string(),
             "Failed to serialize to integer (was class java.lang.Long)"
         );
         assert_eq!(
@@ -240,20 +289,40 @@ mod tests {
     fn booleans() {
         let c = BooleanConverter;
         let boolean = Schema::primitive(Type::Boolean);
-        assert_eq!(c.from_connect("t", Some(&boolean), &Value::Boolean(true)).unwrap().unwrap(), [1]);
-        assert_eq!(c.from_connect("t", None, &Value::Boolean(false)).unwrap().unwrap(), [0]);
-        assert_eq!(c.from_connect("t", Some(&boolean), &Value::Null).unwrap(), None);
+        assert_eq!(
+            c.from_connect("t", Some(&boolean), &Value::Boolean(true))
+                .unwrap()
+                .unwrap(),
+            [1]
+        );
+        assert_eq!(
+            c.from_connect("t", None, &Value::Boolean(false))
+                .unwrap()
+                .unwrap(),
+            [0]
+        );
+        assert_eq!(
+            c.from_connect("t", Some(&boolean), &Value::Null).unwrap(),
+            None
+        );
         let int32 = Schema::primitive(Type::Int32);
         assert_eq!(
-            c.from_connect("t", Some(&int32), &Value::Boolean(false)).unwrap_err().to_string(),
+            c.from_connect("t", Some(&int32), &Value::Boolean(false))
+                .unwrap_err()
+                .to_string(),
             "Invalid schema type for BooleanConverter: INT32"
         );
         assert_eq!(
-            c.from_connect("t", Some(&boolean), &"true".into()).unwrap_err().to_string(),
+            c.from_connect("t", Some(&boolean), &"true".into())
+                .unwrap_err()
+                .to_string(),
             "BooleanConverter is not compatible with objects of type class java.lang.String"
         );
         let (schema, value) = c.to_connect("t", Some(&[1])).unwrap();
-        assert_eq!(schema.as_deref(), Some(&*Schema::optional_primitive(Type::Boolean)));
+        assert_eq!(
+            schema.as_deref(),
+            Some(&*Schema::optional_primitive(Type::Boolean))
+        );
         assert_eq!(value, Value::Boolean(true));
         assert_eq!(c.to_connect("t", None).unwrap().1, Value::Null);
         assert_eq!(

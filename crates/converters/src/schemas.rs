@@ -77,7 +77,9 @@ mod tests {
     #[test]
     fn logical_names_select_by_name_only() {
         assert_eq!(LogicalName::of(&DATE), Some(LogicalName::Date));
-        let odd = Schema::builder(Type::String).name(logical::TIMESTAMP).build();
+        let odd = Schema::builder(Type::String)
+            .name(logical::TIMESTAMP)
+            .build();
         assert_eq!(LogicalName::of(&odd), Some(LogicalName::Timestamp));
         assert_eq!(LogicalName::of(&INT32), None);
     }

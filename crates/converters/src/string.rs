@@ -77,17 +77,37 @@ mod tests {
     fn writes_to_string_of_any_value() {
         let c = converter();
         let string = Schema::primitive(Type::String);
-        assert_eq!(c.from_connect("t", Some(&string), &"a string".into()).unwrap().unwrap(), b"a string");
-        assert_eq!(c.from_connect("t", None, &Value::Boolean(true)).unwrap().unwrap(), b"true");
-        assert_eq!(c.from_connect("t", None, &Value::Float64(1.0e7)).unwrap().unwrap(), b"1.0E7");
-        assert_eq!(c.from_connect("t", Some(&string), &Value::Null).unwrap(), None);
+        assert_eq!(
+            c.from_connect("t", Some(&string), &"a string".into())
+                .unwrap()
+                .unwrap(),
+            b"a string"
+        );
+        assert_eq!(
+            c.from_connect("t", None, &Value::Boolean(true))
+                .unwrap()
+                .unwrap(),
+            b"true"
+        );
+        assert_eq!(
+            c.from_connect("t", None, &Value::Float64(1.0e7))
+                .unwrap()
+                .unwrap(),
+            b"1.0E7"
+        );
+        assert_eq!(
+            c.from_connect("t", Some(&string), &Value::Null).unwrap(),
+            None
+        );
         let schema = Schema::struct_builder()
             .field("a", Schema::primitive(Type::Int32))
             .field("b", Schema::optional_primitive(Type::String))
             .build();
         let s = Struct::new(schema.clone()).unwrap().with("a", 1).unwrap();
         assert_eq!(
-            c.from_connect("t", Some(&schema), &Value::Struct(s)).unwrap().unwrap(),
+            c.from_connect("t", Some(&schema), &Value::Struct(s))
+                .unwrap()
+                .unwrap(),
             b"Struct{a=1}"
         );
     }
@@ -96,17 +116,31 @@ mod tests {
     fn reads_optional_strings() {
         let c = converter();
         let (schema, value) = c.to_connect("t", Some(b"a string")).unwrap();
-        assert_eq!(schema.as_deref(), Some(&*Schema::optional_primitive(Type::String)));
+        assert_eq!(
+            schema.as_deref(),
+            Some(&*Schema::optional_primitive(Type::String))
+        );
         assert_eq!(value, Value::from("a string"));
         assert_eq!(c.to_connect("t", None).unwrap().1, Value::Null);
-        assert_eq!(c.to_connect("t", Some(&[0x66, 0xff])).unwrap().1, Value::from("f\u{fffd}"));
+        assert_eq!(
+            c.to_connect("t", Some(&[0x66, 0xff])).unwrap().1,
+            Value::from("f\u{fffd}")
+        );
     }
 
     #[test]
     fn headers_delegate() {
         let c = converter();
-        assert_eq!(c.from_connect_header("t", "h", None, &Value::Boolean(true)).unwrap().unwrap(), b"true");
-        assert_eq!(c.to_connect_header("t", "h", Some(b"x")).unwrap().1, Value::from("x"));
+        assert_eq!(
+            c.from_connect_header("t", "h", None, &Value::Boolean(true))
+                .unwrap()
+                .unwrap(),
+            b"true"
+        );
+        assert_eq!(
+            c.to_connect_header("t", "h", Some(b"x")).unwrap().1,
+            Value::from("x")
+        );
     }
 
     #[test]

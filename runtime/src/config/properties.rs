@@ -102,34 +102,25 @@ fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\x0c')
 }
 
-/// Java's `Properties.LineReader`, including its end-of-input quirks: a line ending in a
-/// continuation backslash right before the end of input is still returned (even if that
-/// leaves it empty, which Java then stores as the key `""`).
+/// Java's `Properties.LineReader.readLine` (JDK 9 and later), including its quirks: a `#` or
+/// `!` starts a comment whenever the logical line is still empty (also right after a
+/// continuation of a line holding only `\`), and a line ending in a continuation backslash
+/// right before the end of input is still returned, even when that leaves it empty (Java then
+/// stores the key `""`).
 fn logical_lines(input: &str) -> Vec<LogicalLine> {
     let chars: Vec<char> = input.chars().collect();
+    let line_of = natural_line_numbers(&chars);
     let mut lines = Vec::new();
     let mut buf: Vec<char> = Vec::new();
-    let (mut i, mut natural, mut start) = (0usize, 1usize, 1usize);
+    let mut start = 1;
+    let mut i = 0;
     let mut skip_blank = true;
     let mut appended_begin = false;
-    let mut is_new_line = true;
-    let mut is_comment = false;
     let mut preceding_backslash = false;
     while i < chars.len() {
         let c = chars[i];
         i += 1;
-        // Java checks for end of input right after the line-break character, before it
-        // consumes the `\n` of a `\r\n`.
-        let eof_after_c = i >= chars.len();
         let eol = c == '\n' || c == '\r';
-        if eol {
-            // `\r\n` is one line break; consuming the `\n` here is what Java does in every
-            // state (as a skipped blank line, or explicitly after a continuation).
-            if c == '\r' && chars.get(i) == Some(&'\n') {
-                i += 1;
-            }
-            natural += 1;
-        }
         if skip_blank {
             if is_blank(c) || (eol && !appended_begin) {
                 continue;
@@ -137,34 +128,41 @@ fn logical_lines(input: &str) -> Vec<LogicalLine> {
             skip_blank = false;
             appended_begin = false;
         }
-        if is_new_line {
-            is_new_line = false;
-            start = natural;
-            if c == '#' || c == '!' {
-                is_comment = true;
-                continue;
+        if buf.is_empty() && (c == '#' || c == '!') {
+            // A comment runs up to and including the next line break.
+            while let Some(&d) = chars.get(i) {
+                i += 1;
+                if d == '\n' || d == '\r' {
+                    break;
+                }
             }
+            skip_blank = true;
+            continue;
         }
         if !eol {
-            if !is_comment {
-                buf.push(c);
-                preceding_backslash = c == '\\' && !preceding_backslash;
+            if buf.is_empty() {
+                start = line_of[i - 1];
             }
+            buf.push(c);
+            preceding_backslash = c == '\\' && !preceding_backslash;
             continue;
         }
-        if is_comment || buf.is_empty() {
-            is_comment = false;
-            is_new_line = true;
+        if buf.is_empty() {
             skip_blank = true;
-            buf.clear();
             continue;
         }
+        // Java checks for the end of input right after the line-break character, before it
+        // would consume the `\n` of a `\r\n` continuation.
+        let at_end = i >= chars.len();
         if preceding_backslash {
             buf.pop();
             preceding_backslash = false;
-            if !eof_after_c {
+            if !at_end {
                 skip_blank = true;
                 appended_begin = true;
+                if c == '\r' && chars.get(i) == Some(&'\n') {
+                    i += 1;
+                }
                 continue;
             }
         }
@@ -172,10 +170,9 @@ fn logical_lines(input: &str) -> Vec<LogicalLine> {
             text: std::mem::take(&mut buf),
             number: start,
         });
-        is_new_line = true;
         skip_blank = true;
     }
-    if !buf.is_empty() && !is_comment {
+    if !buf.is_empty() {
         if preceding_backslash {
             buf.pop();
         }
@@ -185,6 +182,19 @@ fn logical_lines(input: &str) -> Vec<LogicalLine> {
         });
     }
     lines
+}
+
+/// The 1-based natural line number of every character (`\r\n`, `\r` and `\n` end a line).
+fn natural_line_numbers(chars: &[char]) -> Vec<usize> {
+    let mut line = 1;
+    let mut out = Vec::with_capacity(chars.len());
+    for (idx, &c) in chars.iter().enumerate() {
+        out.push(line);
+        if c == '\n' || (c == '\r' && chars.get(idx + 1) != Some(&'\n')) {
+            line += 1;
+        }
+    }
+    out
 }
 
 /// Splits a logical line into its raw (still escaped) key and value, as `Properties.load0`.

@@ -103,6 +103,11 @@ impl super::offsets::OffsetStore for MemoryOffsetStore {
         partitions.iter().map(|p| o.get(&(connector.to_owned(), p.clone())).cloned()).collect()
     }
 
+    fn list(&self, connector: &str) -> Vec<(String, String)> {
+        let o = self.offsets.lock().map(|o| o.clone()).unwrap_or_default();
+        o.into_iter().filter(|((c, _), _)| c == connector).map(|((_, p), v)| (p, v)).collect()
+    }
+
     fn put(&self, connector: &str, offsets: &[(String, Option<String>)]) -> Result<(), String> {
         let mut o = self.offsets.lock().map_err(|_| "poisoned".to_owned())?;
         for (p, v) in offsets {

@@ -9,6 +9,8 @@ pub trait OffsetStore: Send + Sync {
     fn get(&self, connector: &str, partitions: &[String]) -> Vec<Option<String>>;
     /// Store offsets (`None` deletes one) and make them durable before returning.
     fn put(&self, connector: &str, offsets: &[(String, Option<String>)]) -> Result<(), String>;
+    /// Every stored partition and offset of `connector`.
+    fn list(&self, connector: &str) -> Vec<(String, String)>;
 }
 
 struct Pending {

@@ -253,6 +253,8 @@ pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSi
     info!("Sink task started");
     listener.on_task_state(&id, State::Running, None);
     let result = run(&cfg, &core, input.as_mut(), &stop);
+    // Closing the input first lets a consumer's revocation close and commit its partitions.
+    drop(input);
     let stopped = lock(&core).and_then(|mut c| {
         let assigned: Vec<Tp> = c
             .ctx
@@ -271,7 +273,6 @@ pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSi
             .into_result()
             .map_err(|e| TaskError::from_ffi("Stopping the task", e))
     });
-    drop(input);
     match result.and(stopped) {
         Ok(()) => {
             info!("Sink task stopped");

@@ -19,7 +19,11 @@ pub(crate) struct Lru<K, V> {
 
 impl<K: Hash + Eq, V: Clone> Lru<K, V> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Lru { capacity, tick: 0, map: HashMap::new() }
+        Lru {
+            capacity,
+            tick: 0,
+            map: HashMap::new(),
+        }
     }
 
     pub(crate) fn get<Q>(&mut self, key: &Q) -> Option<V>
@@ -48,6 +52,7 @@ impl<K: Hash + Eq, V: Clone> Lru<K, V> {
         self.map.insert(key, (value, self.tick));
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
@@ -99,12 +104,25 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// stream of records sharing one schema costs no hashing.
 #[derive(Debug)]
 pub(crate) struct SchemaTextCache {
-    inner: Mutex<(Option<(SchemaRef, Arc<[u8]>)>, Lru<SchemaKey, Arc<[u8]>>)>,
+    inner: Mutex<TextEntries>,
+}
+
+#[derive(Debug)]
+struct TextEntries {
+    /// The schema of the previous call and its text.
+    last: Option<(SchemaRef, Arc<[u8]>)>,
+    lru: Lru<SchemaKey, Arc<[u8]>>,
 }
 
 impl SchemaTextCache {
     pub(crate) fn new(capacity: usize) -> Self {
-        SchemaTextCache { inner: Mutex::new((None, Lru::new(capacity))) }
+        let entries = TextEntries {
+            last: None,
+            lru: Lru::new(capacity),
+        };
+        SchemaTextCache {
+            inner: Mutex::new(entries),
+        }
     }
 
     /// The cached text of `schema`, or `render`'s result (then cached).
@@ -113,56 +131,90 @@ impl SchemaTextCache {
         schema: &SchemaRef,
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Arc<[u8]>, E> {
-        let key = SchemaKey(schema.clone());
         {
             let mut guard = lock(&self.inner);
-            let (last, lru) = &mut *guard;
+            let TextEntries { last, lru } = &mut *guard;
             if let Some((_, text)) = last.as_ref().filter(|(s, _)| Arc::ptr_eq(s, schema)) {
                 return Ok(text.clone());
             }
-            if let Some(text) = lru.get(&key) {
+            if let Some(text) = lru.get(&SchemaKey(schema.clone())) {
                 *last = Some((schema.clone(), text.clone()));
                 return Ok(text);
             }
         }
         let text: Arc<[u8]> = render()?.into();
         let mut guard = lock(&self.inner);
-        let (last, lru) = &mut *guard;
+        let TextEntries { last, lru } = &mut *guard;
         if lru.capacity > 0 {
             *last = Some((schema.clone(), text.clone()));
         }
-        lru.insert(key, text.clone());
+        lru.insert(SchemaKey(schema.clone()), text.clone());
         Ok(text)
     }
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        lock(&self.inner).1.len()
+        lock(&self.inner).lru.len()
     }
 }
 
-/// Schema JSON text (exactly as it appears in the record) to its parsed schema.
+/// Schema JSON text (exactly as it appears in the record) to its parsed schema. The text of the
+/// previous hit is kept, so that a record repeating it is recognised by comparing bytes, without
+/// tokenizing or hashing the schema.
 #[derive(Debug)]
 pub(crate) struct SchemaParseCache {
-    inner: Mutex<Lru<Box<str>, SchemaRef>>,
+    inner: Mutex<ParseEntries>,
+}
+
+#[derive(Debug)]
+struct ParseEntries {
+    last: Option<(Arc<str>, SchemaRef)>,
+    lru: Lru<Arc<str>, SchemaRef>,
 }
 
 impl SchemaParseCache {
     pub(crate) fn new(capacity: usize) -> Self {
-        SchemaParseCache { inner: Mutex::new(Lru::new(capacity)) }
+        let entries = ParseEntries {
+            last: None,
+            lru: Lru::new(capacity),
+        };
+        SchemaParseCache {
+            inner: Mutex::new(entries),
+        }
+    }
+
+    /// The schema whose text `input` starts with, if it is the last one seen, and that text's
+    /// length. A schema is a JSON object, so its text ends the value wherever it appears.
+    pub(crate) fn last_prefix_of(&self, input: &str) -> Option<(usize, SchemaRef)> {
+        let guard = lock(&self.inner);
+        let (text, schema) = guard.last.as_ref()?;
+        input
+            .starts_with(&**text)
+            .then(|| (text.len(), schema.clone()))
     }
 
     pub(crate) fn get(&self, text: &str) -> Option<SchemaRef> {
-        lock(&self.inner).get(text)
+        let mut guard = lock(&self.inner);
+        let ParseEntries { last, lru } = &mut *guard;
+        let schema = lru.get(text)?;
+        *last = Some((text.into(), schema.clone()));
+        Some(schema)
     }
 
     pub(crate) fn insert(&self, text: &str, schema: SchemaRef) {
-        lock(&self.inner).insert(text.into(), schema);
+        let mut guard = lock(&self.inner);
+        let ParseEntries { last, lru } = &mut *guard;
+        if lru.capacity == 0 {
+            return;
+        }
+        let text: Arc<str> = text.into();
+        *last = Some((text.clone(), schema.clone()));
+        lru.insert(text, schema);
     }
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        lock(&self.inner).len()
+        lock(&self.inner).lru.len()
     }
 }
 
@@ -212,8 +264,16 @@ mod tests {
                 .unwrap();
         }
         assert_eq!((renders, cache.len()), (2, 2));
-        let with_default = Schema::builder(Type::Int32).default_value(Value::Int32(1)).build();
-        assert_eq!(schema_hash(&with_default), schema_hash(&Schema::of(Type::Int32)));
-        assert_ne!(SchemaKey(with_default), SchemaKey(Schema::primitive(Type::Int32)));
+        let with_default = Schema::builder(Type::Int32)
+            .default_value(Value::Int32(1))
+            .build();
+        assert_eq!(
+            schema_hash(&with_default),
+            schema_hash(&Schema::of(Type::Int32))
+        );
+        assert_ne!(
+            SchemaKey(with_default),
+            SchemaKey(Schema::primitive(Type::Int32))
+        );
     }
 }

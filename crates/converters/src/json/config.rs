@@ -53,7 +53,11 @@ impl JsonConfig {
         Ok(JsonConfig {
             schemas_enable: config::bool_value(map, SCHEMAS_ENABLE, defaults.schemas_enable)?,
             cache_size,
-            decimal_format: if format == 1 { DecimalFormat::Numeric } else { DecimalFormat::Base64 },
+            decimal_format: if format == 1 {
+                DecimalFormat::Numeric
+            } else {
+                DecimalFormat::Base64
+            },
             replace_null_with_default: config::bool_value(
                 map,
                 REPLACE_NULL_WITH_DEFAULT,
@@ -68,13 +72,21 @@ mod tests {
     use super::*;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<JsonConfig, ConvertError> {
-        JsonConfig::parse(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+        JsonConfig::parse(
+            &pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
     }
 
     #[test]
     fn defaults() {
         assert_eq!(parse(&[]).unwrap(), JsonConfig::default());
-        assert_eq!(parse(&[("converter.type", "key"), ("unknown", "x")]).unwrap(), JsonConfig::default());
+        assert_eq!(
+            parse(&[("converter.type", "key"), ("unknown", "x")]).unwrap(),
+            JsonConfig::default()
+        );
     }
 
     #[test]
@@ -95,7 +107,12 @@ mod tests {
                 replace_null_with_default: false,
             }
         );
-        assert_eq!(parse(&[("decimal.format", "Base64")]).unwrap().decimal_format, DecimalFormat::Base64);
+        assert_eq!(
+            parse(&[("decimal.format", "Base64")])
+                .unwrap()
+                .decimal_format,
+            DecimalFormat::Base64
+        );
     }
 
     #[test]
@@ -109,7 +126,9 @@ mod tests {
             "Invalid value 1 for configuration schemas.enable: Expected value to be either true or false"
         );
         assert_eq!(
-            parse(&[("schemas.cache.size", "-1")]).unwrap_err().to_string(),
+            parse(&[("schemas.cache.size", "-1")])
+                .unwrap_err()
+                .to_string(),
             "Invalid value -1 for configuration schemas.cache.size: Value must be at least 0"
         );
     }

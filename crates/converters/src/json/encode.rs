@@ -19,8 +19,44 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     /// Writes `value`, which must fit `schema` (or any JSON-able value when schemaless).
-    pub(crate) fn value(&self, out: &mut Vec<u8>, schema: Option<&Schema>, value: &Value) -> Result<(), ConvertError> {
-        let Some(schema) = schema else { return self.schemaless(out, value) };
+    ///
+    /// Arrays, maps and structs recurse through small stack frames; everything else, errors
+    /// included, is handled by [`Encoder::scalar`].
+    pub(crate) fn value(
+        &self,
+        out: &mut Vec<u8>,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<(), ConvertError> {
+        let plain = |ty: Type| schema.is_none_or(|s| s.ty == ty && LogicalName::of(s).is_none());
+        match value {
+            Value::Array(items) if plain(Type::Array) => {
+                self.array(out, schema.and_then(|s| s.value_schema.as_deref()), items)
+            }
+            Value::Map(entries) if plain(Type::Map) => self.map(
+                out,
+                schema.and_then(|s| s.key_schema.as_deref()),
+                schema.and_then(|s| s.value_schema.as_deref()),
+                entries,
+            ),
+            Value::Struct(s) => match schema {
+                Some(schema) if plain(Type::Struct) => self.structure(out, schema, s),
+                _ => self.scalar(out, schema, value),
+            },
+            _ => self.scalar(out, schema, value),
+        }
+    }
+
+    /// Writes a value that is not a container of its schema's type, or fails.
+    fn scalar(
+        &self,
+        out: &mut Vec<u8>,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<(), ConvertError> {
+        let Some(schema) = schema else {
+            return self.schemaless(out, value);
+        };
         if value.is_null() {
             return self.null(out, schema);
         }
@@ -34,19 +70,22 @@ impl Encoder {
             (Type::Int64, Value::Int64(v)) => write::int(out, *v),
             (Type::Float32, Value::Float32(v)) => write::float(out, *v),
             (Type::Float64, Value::Float64(v)) => write::double(out, *v),
-            (Type::Boolean, Value::Boolean(v)) => out.extend_from_slice(if *v { b"true" } else { b"false" }),
+            (Type::Boolean, Value::Boolean(v)) => {
+                out.extend_from_slice(if *v { b"true" } else { b"false" })
+            }
             (Type::String, Value::String(s)) => write::string(out, s),
             (Type::Bytes, Value::Bytes(b)) => write::base64(out, b),
             (Type::Bytes, other) => {
-                return Err(ConvertError::data(format!("Invalid type for bytes type: {}", java_class(other))))
+                return Err(ConvertError::data(format!(
+                    "Invalid type for bytes type: {}",
+                    java_class(other)
+                )))
             }
-            (Type::Array, Value::Array(items)) => self.array(out, schema.value_schema.as_deref(), items)?,
-            (Type::Map, Value::Map(entries)) => {
-                self.map(out, schema.key_schema.as_deref(), schema.value_schema.as_deref(), entries)?
-            }
-            (Type::Struct, Value::Struct(s)) => self.structure(out, schema, s)?,
             (ty, other) => {
-                return Err(ConvertError::data(format!("Invalid type for {ty}: {}", java_class(other))))
+                return Err(ConvertError::data(format!(
+                    "Invalid type for {ty}: {}",
+                    java_class(other)
+                )))
             }
         }
         Ok(())
@@ -82,10 +121,10 @@ impl Encoder {
             Value::Bytes(b) => write::base64(out, b),
             Value::Array(items) => self.array(out, None, items)?,
             Value::Map(entries) => self.map(out, None, None, entries)?,
-            Value::Struct(_) => return Err(ConvertError::data("Mismatching schema.")),
+            Value::Struct(_) => return Err(mismatching_schema()),
             other => {
                 return Err(ConvertError::data(format!(
-                    "Java {} does not have corresponding schema type.",
+                    "Java class {} does not have corresponding schema type.",
                     java_class(other)
                 )))
             }
@@ -93,16 +132,24 @@ impl Encoder {
         Ok(())
     }
 
-    fn logical(&self, out: &mut Vec<u8>, schema: &Schema, logical: LogicalName, value: &Value) -> Result<(), ConvertError> {
+    fn logical(
+        &self,
+        out: &mut Vec<u8>,
+        schema: &Schema,
+        logical: LogicalName,
+        value: &Value,
+    ) -> Result<(), ConvertError> {
         let wrong_type = |name: &str, expected: &str| {
             let class = java_class(value);
-            ConvertError::data(format!("Invalid type for {name}, expected {expected} but was {class}"))
+            ConvertError::data(format!(
+                "Invalid type for {name}, expected {expected} but was {class}"
+            ))
         };
         match (logical, value) {
             (LogicalName::Decimal, Value::Decimal(unscaled, scale)) => match self.decimal_format {
-                DecimalFormat::Numeric => {
-                    out.extend_from_slice(ferry_data::java_decimal_string(unscaled, *scale).as_bytes())
-                }
+                DecimalFormat::Numeric => out.extend_from_slice(
+                    ferry_data::java_decimal_string(unscaled, *scale).as_bytes(),
+                ),
                 DecimalFormat::Base64 => {
                     let schema_scale = decimal_scale(schema)?;
                     if schema_scale != *scale {
@@ -131,7 +178,12 @@ impl Encoder {
         Ok(())
     }
 
-    fn array(&self, out: &mut Vec<u8>, items_schema: Option<&Schema>, items: &[Value]) -> Result<(), ConvertError> {
+    fn array(
+        &self,
+        out: &mut Vec<u8>,
+        items_schema: Option<&Schema>,
+        items: &[Value],
+    ) -> Result<(), ConvertError> {
         out.push(b'[');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -178,22 +230,33 @@ impl Encoder {
     }
 
     /// `convertToJson(keySchema, key).asText()`.
-    fn key_text<'v>(&self, key_schema: Option<&Schema>, key: &'v Value) -> Result<Cow<'v, str>, ConvertError> {
+    fn key_text<'v>(
+        &self,
+        key_schema: Option<&Schema>,
+        key: &'v Value,
+    ) -> Result<Cow<'v, str>, ConvertError> {
         if let (Value::String(s), None) = (key, key_schema.and_then(LogicalName::of)) {
             return Ok(Cow::Borrowed(s));
         }
         let mut scratch = Vec::new();
         self.value(&mut scratch, key_schema, key)?;
         let text = String::from_utf8_lossy(&scratch).into_owned();
-        Ok(Cow::Owned(match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(unquoted) => unquoted.to_owned(),
-            None => text,
-        }))
+        Ok(Cow::Owned(
+            match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                Some(unquoted) => unquoted.to_owned(),
+                None => text,
+            },
+        ))
     }
 
-    fn structure(&self, out: &mut Vec<u8>, schema: &Schema, value: &Struct) -> Result<(), ConvertError> {
+    fn structure(
+        &self,
+        out: &mut Vec<u8>,
+        schema: &Schema,
+        value: &Struct,
+    ) -> Result<(), ConvertError> {
         if !same_struct_schema(value.schema(), schema) {
-            return Err(ConvertError::data("Mismatching schema."));
+            return Err(mismatching_schema());
         }
         out.push(b'{');
         for (i, (field, v)) in schema.fields.iter().zip(value.values()).enumerate() {
@@ -207,6 +270,11 @@ impl Encoder {
         out.push(b'}');
         Ok(())
     }
+}
+
+#[cold]
+fn mismatching_schema() -> ConvertError {
+    ConvertError::data("Mismatching schema.")
 }
 
 /// Whether a struct's schema is the schema being written. Unlike Kafka, the schemas' own default

@@ -5,6 +5,7 @@ mod config;
 mod decode;
 mod encode;
 mod read;
+mod scalar;
 mod schema;
 mod write;
 
@@ -16,8 +17,8 @@ use std::sync::Arc;
 
 use ferry_data::{SchemaRef, Value};
 
-pub use self::config::DecimalFormat;
 use self::cache::{SchemaParseCache, SchemaTextCache};
+pub use self::config::DecimalFormat;
 use self::config::JsonConfig;
 use self::decode::Decoder;
 use self::encode::Encoder;
@@ -55,7 +56,9 @@ impl JsonConverter {
                 decimal_format: config.decimal_format,
                 replace_null_with_default: config.replace_null_with_default,
             },
-            decoder: Decoder { replace_null_with_default: config.replace_null_with_default },
+            decoder: Decoder {
+                replace_null_with_default: config.replace_null_with_default,
+            },
             schema_texts: SchemaTextCache::new(config.cache_size),
             schemas: SchemaParseCache::new(config.cache_size),
             size_hint: AtomicUsize::new(64),
@@ -98,10 +101,15 @@ impl JsonConverter {
     }
 
     fn read_plain(&self, r: &mut Reader<'_>) -> Result<(Option<SchemaRef>, Value), ConvertError> {
-        let Some(first) = r.peek() else { return Ok((None, Value::Null)) };
+        let Some(first) = r.peek() else {
+            return Ok((None, Value::Null));
+        };
         let value = self.decoder.value(r, None)?;
         let number = matches!(first, b'-' | b'0'..=b'9');
-        if number && r.byte_after().is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        if number
+            && r.byte_after()
+                .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
             return Err(r.error("Expected space separating root-level values"));
         }
         Ok((None, value))
@@ -109,7 +117,10 @@ impl JsonConverter {
 
     /// Reads `{"schema":..,"payload":..}`. The payload is decoded while reading when the schema
     /// came first (as Kafka writes it), otherwise from its text afterwards.
-    fn read_envelope(&self, r: &mut Reader<'_>) -> Result<(Option<SchemaRef>, Value), ConvertError> {
+    fn read_envelope(
+        &self,
+        r: &mut Reader<'_>,
+    ) -> Result<(Option<SchemaRef>, Value), ConvertError> {
         if r.peek() != Some(b'{') {
             if r.peek().is_some() {
                 r.skip_value()?;
@@ -123,7 +134,13 @@ impl JsonConverter {
         while let Some(key) = r.object_next_key(&mut first)? {
             match &*key {
                 "schema" => {
-                    schema = Some(self.schema_from_text(r.value_span()?)?);
+                    schema = Some(match self.schemas.last_prefix_of(r.rest()) {
+                        Some((len, known)) => {
+                            r.skip_known_value(len);
+                            Some(known)
+                        }
+                        None => self.schema_from_text(r.value_span()?)?,
+                    });
                     schema_count += 1;
                 }
                 "payload" => match &schema {
@@ -145,7 +162,9 @@ impl JsonConverter {
         };
         let value = match decoded {
             Some((count, value)) if count == schema_count => value,
-            _ => self.decoder.value(&mut Reader::new(text), schema.as_ref())?,
+            _ => self
+                .decoder
+                .value(&mut Reader::new(text), schema.as_ref())?,
         };
         Ok((schema, value))
     }
@@ -189,7 +208,9 @@ impl Converter for JsonConverter {
         _topic: &str,
         bytes: Option<&[u8]>,
     ) -> Result<(Option<SchemaRef>, Value), ConvertError> {
-        let Some(bytes) = bytes else { return Ok((None, Value::Null)) };
+        let Some(bytes) = bytes else {
+            return Ok((None, Value::Null));
+        };
         let mut r = Reader::from_bytes(bytes)?;
         if self.config.schemas_enable {
             self.read_envelope(&mut r)

@@ -50,7 +50,11 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        Reader { text, pos, depth: 0 }
+        Reader {
+            text,
+            pos,
+            depth: 0,
+        }
     }
 
     /// Validates UTF-8 and reads the bytes.
@@ -100,7 +104,11 @@ impl<'a> Reader<'a> {
                 }
                 let start = self.bytes()[self.pos];
                 self.pos += 1;
-                return Ok(if start == b'{' { Token::ObjectStart } else { Token::ArrayStart });
+                return Ok(if start == b'{' {
+                    Token::ObjectStart
+                } else {
+                    Token::ArrayStart
+                });
             }
             Some(b'"') => Token::String(self.string()?),
             Some(b'-' | b'0'..=b'9') => Token::Number(self.number()?),
@@ -114,7 +122,10 @@ impl<'a> Reader<'a> {
 
     fn literal(&mut self, word: &str, token: Token<'a>) -> Result<Token<'a>, ConvertError> {
         let end = self.pos + word.len();
-        let follows_word = self.bytes().get(end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80);
+        let follows_word = self
+            .bytes()
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80);
         if self.text.get(self.pos..end) != Some(word) || follows_word {
             return Err(self.error("Unrecognized token: expected 'true', 'false' or 'null'"));
         }
@@ -214,7 +225,8 @@ impl<'a> Reader<'a> {
                 } else {
                     unit
                 };
-                char::from_u32(code_point).ok_or_else(|| self.error("Unpaired surrogate in string escape"))?
+                char::from_u32(code_point)
+                    .ok_or_else(|| self.error("Unpaired surrogate in string escape"))?
             }
             _ => return Err(self.error("Unrecognized character escape")),
         };
@@ -223,7 +235,10 @@ impl<'a> Reader<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, ConvertError> {
-        let hex = self.text.get(self.pos..self.pos + 4).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        let hex = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
         let value = hex.and_then(|h| u32::from_str_radix(h, 16).ok());
         let value = value.ok_or_else(|| self.error("Illegal \\u escape: expected 4 hex digits"))?;
         self.pos += 4;
@@ -251,7 +266,10 @@ impl<'a> Reader<'a> {
 
     /// Inside an object: the next member's key (consuming it and the `:`), or `None` after
     /// consuming the closing `}`. `first` must start `true` for each object.
-    pub(crate) fn object_next_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>, ConvertError> {
+    pub(crate) fn object_next_key(
+        &mut self,
+        first: &mut bool,
+    ) -> Result<Option<Cow<'a, str>>, ConvertError> {
         let was_first = std::mem::replace(first, false);
         match self.peek() {
             Some(b'}') => {
@@ -275,7 +293,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips the rest of a value whose first token has been read.
-    pub(crate) fn skip_rest(&mut self, token: &Token<'a>) -> Result<(), ConvertError> {
+    pub(crate) fn skip_rest(&mut self, token: &Token<'_>) -> Result<(), ConvertError> {
         let mut first = true;
         match token {
             Token::ArrayStart => {
@@ -297,6 +315,17 @@ impl<'a> Reader<'a> {
     pub(crate) fn skip_value(&mut self) -> Result<(), ConvertError> {
         let token = self.next_token()?;
         self.skip_rest(&token)
+    }
+
+    /// The input from the next token on.
+    pub(crate) fn rest(&mut self) -> &'a str {
+        self.peek();
+        &self.text[self.pos..]
+    }
+
+    /// Skips `len` bytes of [`Reader::rest`], which must be one complete value.
+    pub(crate) fn skip_known_value(&mut self, len: usize) {
+        self.pos = (self.pos + len).min(self.text.len());
     }
 
     /// The position of the next token, for [`Reader::since`].
@@ -353,7 +382,8 @@ mod tests {
     fn reads_values() {
         use Token::*;
         assert_eq!(
-            tokens(r#" { "a" : [1, -0012.5e+3, true, null], "b\n": "x\u00e9\ud83d\ude00" } "#).unwrap(),
+            tokens(r#" { "a" : [1, -0012.5e+3, true, null], "b\n": "x\u00e9\ud83d\ude00" } "#)
+                .unwrap(),
             vec![
                 ObjectStart,
                 String("a".into()),
@@ -369,16 +399,43 @@ mod tests {
         assert_eq!(tokens("[]").unwrap(), vec![ArrayStart]);
         assert_eq!(tokens("{}").unwrap(), vec![ObjectStart]);
         assert_eq!(tokens("\u{feff}7").unwrap(), vec![Number("7")]);
-        assert!(matches!(&tokens(r#""plain""#).unwrap()[0], String(Cow::Borrowed("plain"))));
-        assert_eq!(tokens(r#""\"\\\/\b\f\r\t""#).unwrap(), vec![String("\"\\/\u{8}\u{c}\r\t".into())]);
+        assert!(matches!(
+            &tokens(r#""plain""#).unwrap()[0],
+            String(Cow::Borrowed("plain"))
+        ));
+        assert_eq!(
+            tokens(r#""\"\\\/\b\f\r\t""#).unwrap(),
+            vec![String("\"\\/\u{8}\u{c}\r\t".into())]
+        );
     }
 
     #[test]
     fn rejects_malformed_json() {
         for bad in [
-            "", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":1,}", "{a:1}", "'x'", "01.", ".5", "+1", "1e", "-",
-            "NaN", "tru", "truex", "\"abc", "\"a\u{1}\"", "\"\\x\"", "\"\\ud800\"", "\"\\u12\"", "[", "{\"a\":1",
-            "[1}", "nul",
+            "",
+            "[1,]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "{a:1}",
+            "'x'",
+            "01.",
+            ".5",
+            "+1",
+            "1e",
+            "-",
+            "NaN",
+            "tru",
+            "truex",
+            "\"abc",
+            "\"a\u{1}\"",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\\u12\"",
+            "[",
+            "{\"a\":1",
+            "[1}",
+            "nul",
         ] {
             assert!(tokens(bad).is_err(), "{bad:?}");
         }

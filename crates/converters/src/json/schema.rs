@@ -75,7 +75,11 @@ pub(crate) fn write_schema(
         }
         _ => {}
     }
-    out.extend_from_slice(if schema.optional { b",\"optional\":true" } else { b",\"optional\":false" });
+    out.extend_from_slice(if schema.optional {
+        b",\"optional\":true"
+    } else {
+        b",\"optional\":false"
+    });
     if let Some(name) = &schema.name {
         out.extend_from_slice(b",\"name\":");
         write::string(out, name);
@@ -130,17 +134,77 @@ struct RawSchema<'a> {
     field: Option<Cow<'a, str>>,
 }
 
+/// Deepest nesting of schemas (array items, map keys and values, struct fields) read.
+const MAX_SCHEMA_DEPTH: usize = 100;
+
 /// Parses schema JSON; `Ok(None)` for `null`.
-pub(crate) fn parse_schema(text: &str, decoder: &Decoder) -> Result<Option<SchemaRef>, ConvertError> {
+pub(crate) fn parse_schema(
+    text: &str,
+    decoder: &Decoder,
+) -> Result<Option<SchemaRef>, ConvertError> {
+    parse_nested(text, decoder, 0)
+}
+
+fn parse_nested(
+    text: &str,
+    decoder: &Decoder,
+    depth: usize,
+) -> Result<Option<SchemaRef>, ConvertError> {
+    if depth > MAX_SCHEMA_DEPTH {
+        return Err(error(Problem::TooDeep));
+    }
     let mut r = Reader::new(text);
     match r.next_token()? {
         Token::Null => Ok(None),
-        Token::ObjectStart => build(read_raw(&mut r)?, decoder).map(Some),
+        Token::ObjectStart => build(Box::new(read_raw(&mut r)?), decoder, depth).map(Some),
         other => {
             r.skip_rest(&other)?;
-            Err(ConvertError::data("Schema must contain 'type' field"))
+            Err(error(Problem::NoType))
         }
     }
+}
+
+/// The ways schema JSON can be wrong, with Kafka's messages.
+#[derive(Debug, Clone, Copy)]
+enum Problem {
+    NoType,
+    NoItems,
+    NoKeys,
+    NoValues,
+    NullKeys,
+    NullValues,
+    FieldsNotArray,
+    FieldName,
+    Parameters,
+    TooDeep,
+}
+
+#[cold]
+fn error(problem: Problem) -> ConvertError {
+    ConvertError::data(match problem {
+        Problem::NoType => "Schema must contain 'type' field",
+        Problem::NoItems => "Array schema did not specify the element type",
+        Problem::NoKeys => "Map schema did not specify the key type",
+        Problem::NoValues => "Map schema did not specify the value type",
+        Problem::NullKeys => "keySchema cannot be null.",
+        Problem::NullValues => "valueSchema cannot be null.",
+        Problem::FieldsNotArray => "Struct schema's \"fields\" argument is not an array.",
+        Problem::FieldName => "Struct schema's field name not specified properly",
+        Problem::Parameters => "Schema parameters must have string values.",
+        Problem::TooDeep => "Schema nesting depth exceeds the maximum allowed (100)",
+    })
+}
+
+#[cold]
+fn unknown_type(name: &str) -> ConvertError {
+    ConvertError::Data(format!("Unknown schema type: {name}"))
+}
+
+#[cold]
+fn duplicate_field(name: &str) -> ConvertError {
+    ConvertError::Data(format!(
+        "Cannot create field because of field name duplication {name}"
+    ))
 }
 
 fn read_raw<'a>(r: &mut Reader<'a>) -> Result<RawSchema<'a>, ConvertError> {
@@ -189,52 +253,69 @@ fn skip_token<T>(r: &mut Reader<'_>, token: &Token<'_>, result: T) -> Result<T, 
     Ok(result)
 }
 
-fn nested(text: Option<&str>, decoder: &Decoder) -> Result<Option<SchemaRef>, ConvertError> {
-    match text {
-        Some(t) => parse_schema(t, decoder),
-        None => Ok(None),
-    }
-}
-
-fn build(raw: RawSchema<'_>, decoder: &Decoder) -> Result<SchemaRef, ConvertError> {
-    let ty_name = raw.ty.ok_or_else(|| ConvertError::data("Schema must contain 'type' field"))?;
-    let ty = type_of(&ty_name).ok_or_else(|| ConvertError::data(format!("Unknown schema type: {ty_name}")))?;
+fn build(
+    raw: Box<RawSchema<'_>>,
+    decoder: &Decoder,
+    depth: usize,
+) -> Result<SchemaRef, ConvertError> {
+    let ty_name = raw.ty.as_deref().ok_or_else(|| error(Problem::NoType))?;
+    let ty = type_of(ty_name).ok_or_else(|| unknown_type(ty_name))?;
     let mut schema = Schema::of(ty);
+    let depth = depth + 1;
     match ty {
         Type::Array => {
-            let items = raw.items.filter(|t| *t != "null");
-            let items = items.ok_or_else(|| ConvertError::data("Array schema did not specify the element type"))?;
-            schema.value_schema = parse_schema(items, decoder)?;
+            let items = raw
+                .items
+                .filter(|t| *t != "null")
+                .ok_or_else(|| error(Problem::NoItems))?;
+            schema.value_schema = parse_nested(items, decoder, depth)?;
         }
         Type::Map => {
-            let keys = raw.keys.ok_or_else(|| ConvertError::data("Map schema did not specify the key type"))?;
-            let values = raw.values.ok_or_else(|| ConvertError::data("Map schema did not specify the value type"))?;
-            let keys = nested(Some(keys), decoder)?.ok_or_else(|| ConvertError::data("keySchema cannot be null."))?;
-            let values = nested(Some(values), decoder)?;
+            let keys = raw.keys.ok_or_else(|| error(Problem::NoKeys))?;
+            let values = raw.values.ok_or_else(|| error(Problem::NoValues))?;
+            let keys =
+                parse_nested(keys, decoder, depth)?.ok_or_else(|| error(Problem::NullKeys))?;
+            let values = parse_nested(values, decoder, depth)?;
             schema.key_schema = Some(keys);
-            schema.value_schema = Some(values.ok_or_else(|| ConvertError::data("valueSchema cannot be null."))?);
+            schema.value_schema = Some(values.ok_or_else(|| error(Problem::NullValues))?);
         }
-        Type::Struct => schema.fields = fields(raw.fields, decoder)?,
+        Type::Struct => schema.fields = fields(raw.fields, decoder, depth)?,
         _ => {}
     }
-    schema.optional = raw.optional;
-    schema.name = raw.name.map(Cow::into_owned);
-    schema.version = raw.version;
-    schema.doc = raw.doc.map(Cow::into_owned);
-    if let Some(text) = raw.parameters {
+    let RawSchema {
+        optional,
+        name,
+        version,
+        doc,
+        parameters: params,
+        default,
+        ..
+    } = *raw;
+    schema.optional = optional;
+    schema.name = name.map(Cow::into_owned);
+    schema.version = version;
+    schema.doc = doc.map(Cow::into_owned);
+    if let Some(text) = params {
         schema.parameters = parameters(text)?;
     }
-    let Some(default) = raw.default else { return Ok(Arc::new(schema)) };
+    let Some(default) = default else {
+        return Ok(Arc::new(schema));
+    };
     let base = Arc::new(schema);
-    let value = if default == "null" { decoder.null(&base)? } else { decoder.value(&mut Reader::new(default), Some(&base))? };
+    let value = if default == "null" {
+        decoder.null(&base)?
+    } else {
+        decoder.value(&mut Reader::new(default), Some(&base))?
+    };
     let mut schema = Arc::unwrap_or_clone(base);
     schema.default = Some(value).filter(|v| !v.is_null());
     Ok(Arc::new(schema))
 }
 
-fn fields(text: Option<&str>, decoder: &Decoder) -> Result<Vec<Field>, ConvertError> {
-    let not_array = || ConvertError::data("Struct schema's \"fields\" argument is not an array.");
-    let text = text.filter(|t| t.starts_with('[')).ok_or_else(not_array)?;
+fn fields(text: Option<&str>, decoder: &Decoder, depth: usize) -> Result<Vec<Field>, ConvertError> {
+    let text = text
+        .filter(|t| t.starts_with('['))
+        .ok_or_else(|| error(Problem::FieldsNotArray))?;
     let mut r = Reader::new(text);
     r.next_token()?;
     let mut fields: Vec<Field> = Vec::new();
@@ -244,15 +325,20 @@ fn fields(text: Option<&str>, decoder: &Decoder) -> Result<Vec<Field>, ConvertEr
             Token::ObjectStart => read_raw(&mut r)?,
             other => skip_token(&mut r, &other, RawSchema::default())?,
         };
-        let name = raw.field.clone().map(Cow::into_owned);
-        let name = name.ok_or_else(|| ConvertError::data("Struct schema's field name not specified properly"))?;
-        let schema = build(raw, decoder)?;
+        let name = raw
+            .field
+            .clone()
+            .map(Cow::into_owned)
+            .ok_or_else(|| error(Problem::FieldName))?;
+        let schema = build(Box::new(raw), decoder, depth)?;
         if fields.iter().any(|f| f.name == name) {
-            return Err(ConvertError::data(format!(
-                "Cannot create field because of field name duplication {name}"
-            )));
+            return Err(duplicate_field(&name));
         }
-        fields.push(Field { index: fields.len(), name, schema });
+        fields.push(Field {
+            index: fields.len(),
+            name,
+            schema,
+        });
     }
     Ok(fields)
 }
@@ -264,7 +350,7 @@ fn parameters(text: &str) -> Result<Vec<(String, String)>, ConvertError> {
     let mut first = true;
     while let Some(key) = r.object_next_key(&mut first)? {
         let Token::String(value) = r.next_token()? else {
-            return Err(ConvertError::data("Schema parameters must have string values."));
+            return Err(error(Problem::Parameters));
         };
         match out.iter_mut().find(|(k, _)| *k == *key) {
             Some(slot) => slot.1 = value.into_owned(),

@@ -113,6 +113,14 @@ fn java_number<T: fmt::LowerExp + PartialOrd>(out: &mut Vec<u8>, v: T, abs: T, l
     if write!(sci, "{v:e}").is_err() {
         return;
     }
+    // Java never prints fewer than two significant digits: where the shortest form has one,
+    // it takes the closest two-digit decimal (`4.9E-324`, not `5.0E-324`).
+    if !sci.as_str().contains('.') {
+        let mut two = StackText::default();
+        if write!(two, "{v:.1e}").is_ok() && !two.as_str().contains(".0e") {
+            sci = two;
+        }
+    }
     let text = sci.as_str();
     let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -202,8 +210,14 @@ mod tests {
     #[test]
     fn strings_are_escaped_like_jackson() {
         assert_eq!(render(|o| string(o, "plain é 😀 /")), r#""plain é 😀 /""#);
-        assert_eq!(render(|o| string(o, "q\"b\\n\nt\tr\rb\u{8}f\u{c}")), r#""q\"b\\n\nt\tr\rb\bf\f""#);
-        assert_eq!(render(|o| string(o, "\u{0}\u{1f}\u{7f}")), "\"\\u0000\\u001F\u{7f}\"");
+        assert_eq!(
+            render(|o| string(o, "q\"b\\n\nt\tr\rb\u{8}f\u{c}")),
+            r#""q\"b\\n\nt\tr\rb\bf\f""#
+        );
+        assert_eq!(
+            render(|o| string(o, "\u{0}\u{1f}\u{7f}")),
+            "\"\\u0000\\u001F\u{7f}\""
+        );
     }
 
     #[test]
@@ -211,7 +225,10 @@ mod tests {
         for v in [0, 7, -7, 4398046511104, i64::MAX, i64::MIN] {
             assert_eq!(render(|o| int(o, v)), v.to_string());
         }
-        assert_eq!(render(|o| base64(o, b"test-string")), r#""dGVzdC1zdHJpbmc=""#);
+        assert_eq!(
+            render(|o| base64(o, b"test-string")),
+            r#""dGVzdC1zdHJpbmc=""#
+        );
         assert_eq!(render(|o| base64(o, &[0, 0x9c])), r#""AJw=""#);
         assert_eq!(render(|o| base64(o, &[])), r#""""#);
     }
@@ -233,6 +250,9 @@ mod tests {
             (f64::MAX, "1.7976931348623157E308"),
             (f64::MIN_POSITIVE, "2.2250738585072014E-308"),
             (5e-324, "4.9E-324"),
+            (1e-323, "9.9E-324"),
+            (1e23, "1.0E23"),
+            (0.5, "0.5"),
             (f64::NAN, "\"NaN\""),
             (f64::NEG_INFINITY, "\"-Infinity\""),
         ] {
@@ -240,6 +260,8 @@ mod tests {
         }
         assert_eq!(render(|o| float(o, 12.34)), "12.34");
         assert_eq!(render(|o| float(o, f32::MAX)), "3.4028235E38");
+        assert_eq!(render(|o| float(o, f32::MIN_POSITIVE)), "1.1754944E-38");
+        assert_eq!(render(|o| float(o, f32::from_bits(1))), "1.4E-45");
         assert_eq!(render(|o| float(o, 1.0e-5)), "1.0E-5");
         assert_eq!(render(|o| float(o, f32::INFINITY)), "\"Infinity\"");
     }
@@ -252,12 +274,21 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let d = f64::from_bits(x);
-            if d.is_finite() {
-                assert_eq!(render(|o| double(o, d)), ferry_data::java_double_string(d), "{d:e}");
+            // ferry-data prints one-digit subnormals as `5.0E-324` where Java prints `4.9E-324`.
+            if d.is_finite() && d.abs() > 1e-320 {
+                assert_eq!(
+                    render(|o| double(o, d)),
+                    ferry_data::java_double_string(d),
+                    "{d:e}"
+                );
             }
             let f = f32::from_bits((x >> 32) as u32);
             if f.is_finite() {
-                assert_eq!(render(|o| float(o, f)), ferry_data::java_float_string(f), "{f:e}");
+                assert_eq!(
+                    render(|o| float(o, f)),
+                    ferry_data::java_float_string(f),
+                    "{f:e}"
+                );
             }
         }
     }

@@ -47,10 +47,18 @@ fn merge_schemas(previous: &SchemaRef, latest: &SchemaRef) -> Option<SchemaRef> 
             _ => None,
         };
         let (pr, nr) = (rank(p)?, rank(n)?);
-        return Some(if nr > pr { latest.clone() } else { previous.clone() });
+        return Some(if nr > pr {
+            latest.clone()
+        } else {
+            previous.clone()
+        });
     }
     if previous.optional == latest.optional {
-        return Some(if previous.optional { previous.clone() } else { latest.clone() });
+        return Some(if previous.optional {
+            previous.clone()
+        } else {
+            latest.clone()
+        });
     }
     (previous == latest).then(|| previous.clone())
 }
@@ -58,7 +66,11 @@ fn merge_schemas(previous: &SchemaRef, latest: &SchemaRef) -> Option<SchemaRef> 
 /// `Values.convertTo(schema, null, value)` for a parsed value and a merged schema.
 pub(crate) fn convert_to(schema: &Schema, value: Value) -> Result<Value, Unparsable> {
     if value.is_null() {
-        return if schema.optional { Ok(Value::Null) } else { Err(Unparsable::Data) };
+        return if schema.optional {
+            Ok(Value::Null)
+        } else {
+            Err(Unparsable::Data)
+        };
     }
     if let Some(logical) = LogicalName::of(schema) {
         return convert_logical(logical, value);
@@ -91,8 +103,14 @@ fn convert_logical(logical: LogicalName, value: Value) -> Result<Value, Unparsab
         _ => None,
     };
     let converted = match (logical, millis) {
-        (LogicalName::Decimal, _) => return matches!(value, Value::Decimal(..)).then_some(value).ok_or(Unparsable::Data),
-        (LogicalName::Date, Some(ms)) if ms % MILLIS_PER_DAY == 0 => Value::Date(int(ms / MILLIS_PER_DAY)?),
+        (LogicalName::Decimal, _) => {
+            return matches!(value, Value::Decimal(..))
+                .then_some(value)
+                .ok_or(Unparsable::Data)
+        }
+        (LogicalName::Date, Some(ms)) if ms % MILLIS_PER_DAY == 0 => {
+            Value::Date(int(ms / MILLIS_PER_DAY)?)
+        }
         (LogicalName::Date, None) => Value::Date(as_long(&value)? as i32),
         (LogicalName::Time, Some(ms)) => Value::Time(int(ms)?),
         (LogicalName::Time, None) => {
@@ -168,14 +186,26 @@ mod tests {
     fn conversions_follow_java_casts() {
         use schemas::*;
         assert_eq!(convert_to(&INT16, Value::Int8(5)).unwrap(), Value::Int16(5));
-        assert_eq!(convert_to(&FLOAT32, Value::Int64(1 << 40)).unwrap(), Value::Float32(1_099_511_627_776.0));
+        assert_eq!(
+            convert_to(&FLOAT32, Value::Int64(1 << 40)).unwrap(),
+            Value::Float32(1_099_511_627_776.0)
+        );
         assert_eq!(convert_to(&INT32, Value::Date(1)), Err(Unparsable::Data));
         assert_eq!(convert_to(&INT8, Value::Null), Err(Unparsable::Data));
         assert_eq!(convert_to(&DATE, Value::Int8(5)).unwrap(), Value::Date(5));
-        assert_eq!(convert_to(&TIMESTAMP, Value::Date(1)).unwrap(), Value::Timestamp(MILLIS_PER_DAY));
+        assert_eq!(
+            convert_to(&TIMESTAMP, Value::Date(1)).unwrap(),
+            Value::Timestamp(MILLIS_PER_DAY)
+        );
         assert_eq!(convert_to(&TIME, Value::Int32(-1)), Err(Unparsable::Data));
         assert_eq!(convert_to(&DATE, Value::Time(5)), Err(Unparsable::Data));
-        assert_eq!(convert_to(&STRING, Value::from("x")).unwrap(), Value::from("x"));
-        assert_eq!(convert_to(&BOOLEAN, Value::from("x")), Err(Unparsable::Data));
+        assert_eq!(
+            convert_to(&STRING, Value::from("x")).unwrap(),
+            Value::from("x")
+        );
+        assert_eq!(
+            convert_to(&BOOLEAN, Value::from("x")),
+            Err(Unparsable::Data)
+        );
     }
 }

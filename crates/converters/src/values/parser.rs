@@ -14,7 +14,7 @@ use crate::dedupe::dedupe_entries;
 use crate::schemas;
 
 /// Deepest nesting of arrays and maps followed (Java overflows its stack somewhere beyond).
-const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// A parse result: `None` is Java's `null` (the literal `null`, or nothing at all).
 pub(crate) type Parsed = Option<(SchemaRef, Value)>;
@@ -25,7 +25,9 @@ pub(crate) struct ValueParser<'a> {
 
 impl<'a> ValueParser<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        ValueParser { t: Tokenizer::new(text) }
+        ValueParser {
+            t: Tokenizer::new(text),
+        }
     }
 
     pub(crate) fn parse(&mut self, embedded: bool, depth: usize) -> Result<Parsed, Unparsable> {
@@ -59,7 +61,10 @@ impl<'a> ValueParser<'a> {
         }
         let token = self.t.next();
         if is_blank(token) {
-            return Ok(Some((schemas::STRING.clone(), Value::String(token.to_owned()))));
+            return Ok(Some((
+                schemas::STRING.clone(),
+                Value::String(token.to_owned()),
+            )));
         }
         self.next_token(embedded, java_trim(token))
     }
@@ -88,7 +93,10 @@ impl<'a> ValueParser<'a> {
         if embedded {
             return Err(Unparsable::Data);
         }
-        Ok(Some((schemas::STRING.clone(), Value::String(self.t.original().to_owned()))))
+        Ok(Some((
+            schemas::STRING.clone(),
+            Value::String(self.t.original().to_owned()),
+        )))
     }
 
     /// Times and timestamps span five tokens, since an unescaped `:` is a delimiter.
@@ -111,7 +119,8 @@ impl<'a> ValueParser<'a> {
             }
             content.push_str(self.t.next());
         }
-        parse_temporal(&content).unwrap_or_else(|| (schemas::STRING.clone(), Value::String(content)))
+        parse_temporal(&content)
+            .unwrap_or_else(|| (schemas::STRING.clone(), Value::String(content)))
     }
 
     fn array(&mut self, depth: usize) -> Result<Parsed, Unparsable> {
@@ -124,10 +133,16 @@ impl<'a> ValueParser<'a> {
             if self.t.can_consume("]") {
                 return Ok(Some(match merger.common() {
                     Some(common) => {
-                        let items = items.into_iter().map(|v| convert_to(common, v)).collect::<Result<_, _>>()?;
+                        let items = items
+                            .into_iter()
+                            .map(|v| convert_to(common, v))
+                            .collect::<Result<_, _>>()?;
                         (Schema::array(common.clone()).build(), Value::Array(items))
                     }
-                    None => (Arc::new(Schema::of(ferry_data::Type::Array)), Value::Array(items)),
+                    None => (
+                        Arc::new(Schema::of(ferry_data::Type::Array)),
+                        Value::Array(items),
+                    ),
                 }));
             }
             if self.t.can_consume(",") {
@@ -160,7 +175,9 @@ impl<'a> ValueParser<'a> {
             if self.t.can_consume(",") {
                 return Err(Unparsable::Data);
             }
-            let Some((key_schema, key)) = self.parse(true, depth)? else { return Err(Unparsable::Data) };
+            let Some((key_schema, key)) = self.parse(true, depth)? else {
+                return Err(Unparsable::Data);
+            };
             if !self.t.can_consume(":") {
                 return Err(Unparsable::Data);
             }
@@ -181,7 +198,9 @@ fn map_result(
     value: Option<&SchemaRef>,
 ) -> Result<(SchemaRef, Value), Unparsable> {
     let mut schema = Schema::of(ferry_data::Type::Map);
-    let Some(key) = key else { return Ok((Arc::new(schema), Value::Map(entries))) };
+    let Some(key) = key else {
+        return Ok((Arc::new(schema), Value::Map(entries)));
+    };
     schema.key_schema = Some(key.clone());
     schema.value_schema = value.cloned();
     let mut aligned = entries
@@ -221,5 +240,8 @@ fn number(token: &str) -> Option<(SchemaRef, Value)> {
             return Some((schemas::FLOAT64.clone(), Value::Float64(d)));
         }
     }
-    Some((logical::decimal(decimal.scale).build(), Value::Decimal(decimal.unscaled, decimal.scale)))
+    Some((
+        logical::decimal(decimal.scale).build(),
+        Value::Decimal(decimal.unscaled, decimal.scale),
+    ))
 }

@@ -41,7 +41,13 @@ enum Part {
     Literal(u8),
 }
 
-const DATE: &[Part] = &[Part::Number, Part::Literal(b'-'), Part::Number, Part::Literal(b'-'), Part::Number];
+const DATE: &[Part] = &[
+    Part::Number,
+    Part::Literal(b'-'),
+    Part::Number,
+    Part::Literal(b'-'),
+    Part::Number,
+];
 const TIME: &[Part] = &[
     Part::Number,
     Part::Literal(b':'),
@@ -72,12 +78,17 @@ pub(crate) fn parse_temporal(token: &str) -> Option<(SchemaRef, Value)> {
             let mut fields = Fields::new(token);
             let days = date_days(&mut fields)?;
             fields.literal(b'T')?;
-            let ms = days.checked_mul(MILLIS_PER_DAY)?.checked_add(time_millis(&mut fields)?)?;
+            let ms = days
+                .checked_mul(MILLIS_PER_DAY)?
+                .checked_add(time_millis(&mut fields)?)?;
             Some((schemas::TIMESTAMP.clone(), Value::Timestamp(ms)))
         }
         10 => {
             let days = date_days(&mut Fields::new(token))?;
-            Some((schemas::DATE.clone(), Value::Date(i32::try_from(days).ok()?)))
+            Some((
+                schemas::DATE.clone(),
+                Value::Date(i32::try_from(days).ok()?),
+            ))
         }
         _ => None,
     }
@@ -95,7 +106,10 @@ fn date_days(fields: &mut Fields<'_>) -> Option<i64> {
 
 fn time_millis(fields: &mut Fields<'_>) -> Option<i64> {
     let [h, m, s, ms] = fields.parse::<4>(TIME)?;
-    h.checked_mul(3_600_000)?.checked_add(m.checked_mul(60_000)?)?.checked_add(s.checked_mul(1000)?)?.checked_add(ms)
+    h.checked_mul(3_600_000)?
+        .checked_add(m.checked_mul(60_000)?)?
+        .checked_add(s.checked_mul(1000)?)?
+        .checked_add(ms)
 }
 
 /// A cursor over the text being parsed.
@@ -106,7 +120,10 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(text: &'a str) -> Self {
-        Fields { bytes: text.as_bytes(), pos: 0 }
+        Fields {
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
     }
 
     fn parse<const N: usize>(&mut self, pattern: &[Part]) -> Option<[i64; N]> {
@@ -134,7 +151,12 @@ impl<'a> Fields<'a> {
         }
         let negative = self.bytes.get(self.pos) == Some(&b'-');
         let start = self.pos + usize::from(negative);
-        let digits = self.bytes.get(start..)?.iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = self
+            .bytes
+            .get(start..)?
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if digits == 0 {
             return None;
         }
@@ -212,7 +234,11 @@ mod tests {
             ("2019-08-2x", 1_564_704_000_000),
             ("2019-08-2é", 1_564_704_000_000),
         ] {
-            assert_eq!(parsed(token), Some(Value::Date((ms / MILLIS_PER_DAY) as i32)), "{token}");
+            assert_eq!(
+                parsed(token),
+                Some(Value::Date((ms / MILLIS_PER_DAY) as i32)),
+                "{token}"
+            );
         }
         for (token, ms) in [
             ("14:34:54.346Z", 52_494_346),
@@ -224,7 +250,14 @@ mod tests {
         ] {
             assert_eq!(parsed(token), Some(Value::Time(ms)), "{token}");
         }
-        for token in ["+019-08-23", "14:34:54.346z", "14:34:54.346+", "2019-08-23x1", "2019/08/23", "abcdefghij"] {
+        for token in [
+            "+019-08-23",
+            "14:34:54.346z",
+            "14:34:54.346+",
+            "2019-08-23x1",
+            "2019/08/23",
+            "abcdefghij",
+        ] {
             assert_eq!(parsed(token), None, "{token}");
         }
     }

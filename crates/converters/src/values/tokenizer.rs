@@ -20,13 +20,18 @@ pub(crate) struct Tokenizer<'a> {
 
 impl<'a> Tokenizer<'a> {
     pub(crate) fn new(original: &'a str) -> Self {
-        Tokenizer { original, pos: 0, next_token: None }
+        Tokenizer {
+            original,
+            pos: 0,
+            next_token: None,
+        }
     }
 
     pub(crate) fn original(&self) -> &'a str {
         self.original
     }
 
+    #[cfg(test)]
     pub(crate) fn position(&self) -> usize {
         self.pos
     }
@@ -142,10 +147,26 @@ mod tests {
 
     #[test]
     fn tokens_like_values_parser() {
-        for plain in ["  ", "simple", "simple string", "simple \n\t\u{8}string", "'simple' string", "si\\mple", "si\\\\mple"] {
+        for plain in [
+            "  ",
+            "simple",
+            "simple string",
+            "simple \n\t\u{8}string",
+            "'simple' string",
+            "si\\mple",
+            "si\\\\mple",
+        ] {
             assert_tokens(plain, &[plain]);
         }
-        for escaped in ["si\\\"mple", "si\\{mple", "si\\}mple", "si\\]mple", "si\\[mple", "si\\:mple", "si\\,mple"] {
+        for escaped in [
+            "si\\\"mple",
+            "si\\{mple",
+            "si\\}mple",
+            "si\\]mple",
+            "si\\[mple",
+            "si\\:mple",
+            "si\\,mple",
+        ] {
             assert_tokens(escaped, &[escaped]);
         }
         for d in [":", ",", "{", "}", "[", "]", "\""] {

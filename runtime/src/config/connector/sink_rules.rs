@@ -8,6 +8,9 @@ use ferry_configdef::{parse_value, ConfigError, ConfigType, ConfigValue, ParsedV
 
 use super::{DLQ_TOPIC_NAME_CONFIG, TOPICS_CONFIG, TOPICS_REGEX_CONFIG};
 
+#[cfg(test)]
+mod tests;
+
 /// Java's `Utils.isBlank`: absent, or only characters `<= ' '`.
 fn is_blank(value: Option<&str>) -> bool {
     value.is_none_or(|s| s.trim_matches(|c: char| c <= ' ').is_empty())

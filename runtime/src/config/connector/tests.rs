@@ -1,4 +1,4 @@
-//! Vectors for the connector-level definitions and the sink rules.
+//! Vectors for the connector-level definitions.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,131 +17,73 @@ fn names(def: &ConfigDef) -> Vec<&str> {
     def.names().collect()
 }
 
+#[rustfmt::skip]
 const COMMON: [&str; 15] = [
-    "name",
-    "connector.class",
-    "tasks.max",
-    "tasks.max.enforce",
-    "key.converter",
-    "value.converter",
-    "header.converter",
-    "transforms",
-    "predicates",
-    "config.action.reload",
-    "errors.retry.timeout",
-    "errors.retry.delay.max.ms",
-    "errors.tolerance",
-    "errors.log.enable",
+    "name", "connector.class", "tasks.max", "tasks.max.enforce", "key.converter",
+    "value.converter", "header.converter", "transforms", "predicates", "config.action.reload",
+    "errors.retry.timeout", "errors.retry.delay.max.ms", "errors.tolerance", "errors.log.enable",
     "errors.log.include.messages",
 ];
 
+/// The FileStreamSource validate keys of `connect_rest_test.py`, minus `batch.size`, `topic`
+/// and `file` (the connector's own).
+#[rustfmt::skip]
+const DUCKTAPE_SOURCE: [&str; 20] = [
+    "name", "connector.class", "tasks.max", "key.converter", "value.converter", "header.converter",
+    "transforms", "config.action.reload", "errors.retry.timeout", "errors.retry.delay.max.ms",
+    "errors.tolerance", "errors.log.enable", "errors.log.include.messages", "predicates",
+    "topic.creation.groups", "exactly.once.support", "transaction.boundary",
+    "transaction.boundary.interval.ms", "offsets.storage.topic", "tasks.max.enforce",
+];
+
+/// The FileStreamSink validate keys of `connect_rest_test.py`, minus `file`.
+#[rustfmt::skip]
+const DUCKTAPE_SINK: [&str; 20] = [
+    "name", "connector.class", "tasks.max", "key.converter", "value.converter", "header.converter",
+    "topics", "transforms", "topics.regex", "config.action.reload", "errors.retry.timeout",
+    "errors.retry.delay.max.ms", "errors.tolerance", "errors.log.enable",
+    "errors.log.include.messages", "errors.deadletterqueue.topic.name",
+    "errors.deadletterqueue.topic.replication.factor",
+    "errors.deadletterqueue.context.headers.enable", "predicates", "tasks.max.enforce",
+];
+
 #[test]
+#[rustfmt::skip]
 fn definitions_list_kafkas_keys_in_order() {
     assert_eq!(names(&common_connector_def()), COMMON.to_vec());
     let sink = sink_connector_def();
     assert_eq!(names(&sink)[..15], COMMON);
-    assert_eq!(
-        names(&sink)[15..],
-        [
-            "topics",
-            "topics.regex",
-            "errors.deadletterqueue.topic.name",
-            "errors.deadletterqueue.topic.replication.factor",
-            "errors.deadletterqueue.context.headers.enable",
-        ]
-    );
+    assert_eq!(names(&sink)[15..], [
+        "topics", "topics.regex", "errors.deadletterqueue.topic.name",
+        "errors.deadletterqueue.topic.replication.factor",
+        "errors.deadletterqueue.context.headers.enable",
+    ]);
     let source = source_connector_def();
     assert_eq!(names(&source)[..15], COMMON);
-    assert_eq!(
-        names(&source)[15..],
-        [
-            "topic.creation.groups",
-            "exactly.once.support",
-            "transaction.boundary",
-            "transaction.boundary.interval.ms",
-            "offsets.storage.topic",
-        ]
-    );
+    assert_eq!(names(&source)[15..], [
+        "topic.creation.groups", "exactly.once.support", "transaction.boundary",
+        "transaction.boundary.interval.ms", "offsets.storage.topic",
+    ]);
 }
 
 #[test]
 fn definitions_match_the_ducktape_validate_sets() {
-    // connect_rest_test.py, minus the FileStream connectors' own keys.
-    let source: BTreeSet<&str> = [
-        "name",
-        "connector.class",
-        "tasks.max",
-        "key.converter",
-        "value.converter",
-        "header.converter",
-        "transforms",
-        "config.action.reload",
-        "errors.retry.timeout",
-        "errors.retry.delay.max.ms",
-        "errors.tolerance",
-        "errors.log.enable",
-        "errors.log.include.messages",
-        "predicates",
-        "topic.creation.groups",
-        "exactly.once.support",
-        "transaction.boundary",
-        "transaction.boundary.interval.ms",
-        "offsets.storage.topic",
-        "tasks.max.enforce",
-    ]
-    .into();
-    let sink: BTreeSet<&str> = [
-        "name",
-        "connector.class",
-        "tasks.max",
-        "key.converter",
-        "value.converter",
-        "header.converter",
-        "topics",
-        "transforms",
-        "topics.regex",
-        "config.action.reload",
-        "errors.retry.timeout",
-        "errors.retry.delay.max.ms",
-        "errors.tolerance",
-        "errors.log.enable",
-        "errors.log.include.messages",
-        "errors.deadletterqueue.topic.name",
-        "errors.deadletterqueue.topic.replication.factor",
-        "errors.deadletterqueue.context.headers.enable",
-        "predicates",
-        "tasks.max.enforce",
-    ]
-    .into();
-    assert_eq!(
-        source_connector_def().names().collect::<BTreeSet<_>>(),
-        source
-    );
-    assert_eq!(sink_connector_def().names().collect::<BTreeSet<_>>(), sink);
+    let set = |def: ConfigDef| def.names().map(str::to_owned).collect::<BTreeSet<_>>();
+    let want = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(set(source_connector_def()), want(&DUCKTAPE_SOURCE));
+    assert_eq!(set(sink_connector_def()), want(&DUCKTAPE_SINK));
 }
 
 #[test]
+#[rustfmt::skip]
 fn groups_are_kafkas() {
-    assert_eq!(
-        common_connector_def().groups(),
-        ["Common", "Transforms", "Predicates", "Error Handling"]
-    );
-    assert_eq!(
-        source_connector_def().groups(),
-        [
-            "Common",
-            "Transforms",
-            "Predicates",
-            "Error Handling",
-            "Topic Creation",
-            "Exactly Once Support",
-            "offsets.topic",
-        ]
-    );
-    assert_eq!(
-        sink_connector_def().groups(),
-        ["Common", "Transforms", "Predicates", "Error Handling"]
-    );
+    let common = ["Common", "Transforms", "Predicates", "Error Handling"];
+    assert_eq!(common_connector_def().groups(), common);
+    assert_eq!(sink_connector_def().groups(), common);
+    assert_eq!(source_connector_def().groups(), [
+        "Common", "Transforms", "Predicates", "Error Handling", "Topic Creation",
+        "Exactly Once Support", "offsets.topic",
+    ]);
 }
 
 #[test]
@@ -288,87 +230,4 @@ fn case_insensitive_source_enums() {
         .expect_err("bad boundary")
         .to_string();
     assert!(err.starts_with("Invalid value batch for configuration transaction.boundary: String must be one of (case insensitive): "), "{err}");
-}
-
-#[test]
-fn sink_topic_rules() {
-    let ok: &[&[(&str, &str)]] = &[
-        &[("topics", "a")],
-        &[("topics", "a,b"), ("topics.regex", " ")],
-        &[("topics.regex", "a.*")],
-        &[("topics", ""), ("topics.regex", "x")],
-        &[
-            ("topics", "a"),
-            ("errors.deadletterqueue.topic.name", "dlq"),
-        ],
-        &[
-            ("topics.regex", "a.*"),
-            ("errors.deadletterqueue.topic.name", "dlq"),
-        ],
-        &[
-            ("topics.regex", "dl"),
-            ("errors.deadletterqueue.topic.name", "dlq"),
-        ],
-        &[("topics", "a"), ("errors.deadletterqueue.topic.name", "  ")],
-    ];
-    for case in ok {
-        assert_eq!(validate_sink_topics(&props(case)), Ok(()), "{case:?}");
-    }
-    let bad: &[(&[(&str, &str)], &str)] = &[
-        (&[], "Invalid value null for configuration topics: Must configure one of topics or topics.regex"),
-        (&[("topics", " "), ("topics.regex", "")], "Invalid value   for configuration topics: Must configure one of topics or topics.regex"),
-        (&[("topics", "a"), ("topics.regex", "b")], "Invalid value a for configuration topics: topics and topics.regex are mutually exclusive options, but both are set."),
-        (&[("topics", "a, dlq,a"), ("errors.deadletterqueue.topic.name", " dlq ")],
-         "Invalid value a, dlq,a for configuration topics: The DLQ topic 'dlq' may not be included in the list of topics ('topics=[a, dlq]') consumed by the connector"),
-        (&[("topics.regex", "d.*"), ("errors.deadletterqueue.topic.name", "dlq")],
-         "Invalid value d.* for configuration topics.regex: The DLQ topic 'dlq' may not be matched by the regex for the topics ('topics.regex=d.*') consumed by the connector"),
-    ];
-    for (case, message) in bad {
-        let err = validate_sink_topics(&props(case)).expect_err(message);
-        assert_eq!(err.to_string(), *message);
-    }
-    // An uncompilable regex is the definition's error, not a DLQ match.
-    assert_eq!(
-        validate_sink_topics(&props(&[
-            ("topics.regex", "("),
-            ("errors.deadletterqueue.topic.name", "(")
-        ])),
-        Ok(())
-    );
-}
-
-#[test]
-fn sink_topic_errors_join_validation_results() {
-    let p = props(&[
-        ("name", "n"),
-        ("connector.class", "C"),
-        ("topics", "a"),
-        ("topics.regex", "b"),
-    ]);
-    let mut values = sink_connector_def().validate(&p);
-    let count = values.len();
-    add_sink_topic_errors(&p, &mut values);
-    assert_eq!(values.len(), count);
-    let message = "topics and topics.regex are mutually exclusive options, but both are set.";
-    for name in ["topics", "topics.regex"] {
-        let value = values.iter().find(|v| v.name == name).expect(name);
-        assert_eq!(value.errors, [message]);
-    }
-    let mut fresh = Vec::new();
-    add_sink_topic_errors(&props(&[]), &mut fresh);
-    assert_eq!(fresh.len(), 2);
-    assert_eq!(
-        (fresh[0].name.as_str(), fresh[0].value.as_deref()),
-        ("topics", None)
-    );
-    assert_eq!(
-        fresh[1].errors,
-        ["Must configure one of topics or topics.regex"]
-    );
-}
-
-#[test]
-fn topic_list_drops_blanks_and_duplicates() {
-    assert_eq!(sink_rules::topic_list("a, b,,a ,c"), ["a", "b", "c"]);
-    assert!(sink_rules::topic_list("").is_empty());
 }

@@ -30,7 +30,13 @@ enum KeyDefault {
 }
 
 /// `(name, type, default, importance, doc)`.
-type Row = (&'static str, ConfigType, KeyDefault, Importance, &'static str);
+type Row = (
+    &'static str,
+    ConfigType,
+    KeyDefault,
+    Importance,
+    &'static str,
+);
 
 /// Keys of every worker (`WorkerConfig` + `RestServerConfig` + Ferry's `client.id`).
 #[rustfmt::skip]
@@ -108,17 +114,24 @@ const DISTRIBUTED: &[Row] = &[
 /// The validator of `name`, if any (Kafka's, or Ferry's where the module docs say so).
 fn validator_for(name: &str) -> Option<Validator> {
     Some(match name {
-        "task.shutdown.graceful.timeout.ms" | "offset.flush.interval.ms" | "offset.flush.timeout.ms" => {
-            Validator::at_least(0)
-        }
+        "task.shutdown.graceful.timeout.ms"
+        | "offset.flush.interval.ms"
+        | "offset.flush.timeout.ms" => Validator::at_least(0),
         "offset.storage.file.filename" => Validator::NonEmptyString,
         "group.id" | "offset.storage.topic" | "config.storage.topic" | "status.storage.topic" => {
             Validator::NonEmptyString
         }
-        "exactly.once.source.support" => Validator::valid_string(&["disabled", "preparing", "enabled"]),
-        "metadata.max.age.ms" | "reconnect.backoff.ms" | "reconnect.backoff.max.ms"
-        | "socket.connection.setup.timeout.ms" | "socket.connection.setup.timeout.max.ms"
-        | "retry.backoff.ms" | "retry.backoff.max.ms" | "request.timeout.ms" => Validator::at_least(0),
+        "exactly.once.source.support" => {
+            Validator::valid_string(&["disabled", "preparing", "enabled"])
+        }
+        "metadata.max.age.ms"
+        | "reconnect.backoff.ms"
+        | "reconnect.backoff.max.ms"
+        | "socket.connection.setup.timeout.ms"
+        | "socket.connection.setup.timeout.max.ms"
+        | "retry.backoff.ms"
+        | "retry.backoff.max.ms"
+        | "request.timeout.ms" => Validator::at_least(0),
         "send.buffer.bytes" | "receive.buffer.bytes" => Validator::at_least(-1),
         "security.protocol" => {
             Validator::valid_string(&["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"])
@@ -164,5 +177,7 @@ pub fn worker_config_def(mode: Mode) -> ConfigDef {
 
 /// Whether `name` is a key of either mode's definition.
 pub(super) fn is_defined(name: &str) -> bool {
-    [BASE, STANDALONE, DISTRIBUTED].iter().any(|rows| rows.iter().any(|row| row.0 == name))
+    [BASE, STANDALONE, DISTRIBUTED]
+        .iter()
+        .any(|rows| rows.iter().any(|row| row.0 == name))
 }

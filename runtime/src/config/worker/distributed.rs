@@ -13,6 +13,9 @@ use ferry_configdef::{ConfigError, ParsedConfig};
 use super::keys::topic_settings;
 use super::millis;
 
+#[cfg(test)]
+mod tests;
+
 /// `connect.protocol`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectProtocol {
@@ -99,10 +102,14 @@ impl DistributedConfig {
             Ok(parsed.string(key)?.unwrap_or_default().to_owned())
         };
         let int = |key: &str| -> Result<i32, ConfigError> {
-            parsed.int(key)?.ok_or_else(|| ConfigError::Missing(key.to_owned()))
+            parsed
+                .int(key)?
+                .ok_or_else(|| ConfigError::Missing(key.to_owned()))
         };
         let short = |key: &str| -> Result<i16, ConfigError> {
-            parsed.short(key)?.ok_or_else(|| ConfigError::Missing(key.to_owned()))
+            parsed
+                .short(key)?
+                .ok_or_else(|| ConfigError::Missing(key.to_owned()))
         };
         let props = parsed.originals();
         let topic = |prefix: &str, partitions: i32| -> Result<InternalTopic, ConfigError> {
@@ -132,7 +139,10 @@ impl DistributedConfig {
             _ => ExactlyOnceSourceSupport::Disabled,
         };
         let signature = text("inter.worker.signature.algorithm")?;
-        let verification = parsed.list("inter.worker.verification.algorithms")?.unwrap_or_default().to_vec();
+        let verification = parsed
+            .list("inter.worker.verification.algorithms")?
+            .unwrap_or_default()
+            .to_vec();
         if verification.is_empty() {
             return Err(ConfigError::invalid(
                 "inter.worker.verification.algorithms",

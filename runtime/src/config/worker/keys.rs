@@ -4,6 +4,9 @@ use std::collections::BTreeMap;
 
 use super::def;
 
+#[cfg(test)]
+mod tests;
+
 /// Kafka worker keys that Ferry accepts and ignores (reported as unsupported, never validated).
 const UNSUPPORTED: &[&str] = &[
     "metrics.sample.window.ms",
@@ -68,7 +71,8 @@ pub(super) const HEADER_CONVERTER_PREFIX: &str = "header.converter.";
 /// `config.providers.<name>.class` and `config.providers.<name>.param.<key>`.
 pub(super) const CONFIG_PROVIDERS_PREFIX: &str = "config.providers.";
 /// Distributed internal topic settings (`<prefix><topic config>`).
-pub(super) const STORAGE_PREFIXES: [&str; 3] = ["config.storage.", "offset.storage.", "status.storage."];
+pub(super) const STORAGE_PREFIXES: [&str; 3] =
+    ["config.storage.", "offset.storage.", "status.storage."];
 
 /// How a worker key is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +101,10 @@ pub(super) fn classify(key: &str) -> KeyKind {
     ];
     let known = def::is_defined(key)
         || is_client_key(key)
-        || families.iter().chain(&STORAGE_PREFIXES).any(|p| key.starts_with(p));
+        || families
+            .iter()
+            .chain(&STORAGE_PREFIXES)
+            .any(|p| key.starts_with(p));
     if known {
         KeyKind::Known
     } else {
@@ -135,9 +142,17 @@ pub(super) fn admin_settings(props: &BTreeMap<String, String>) -> BTreeMap<Strin
 /// Settings of a distributed internal topic: `<prefix>*` minus `topic`, `partitions`,
 /// `replication.factor` and `cleanup.policy` (always `compact`), as
 /// `DistributedConfig.topicSettings`.
-pub(super) fn topic_settings(props: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
+pub(super) fn topic_settings(
+    props: &BTreeMap<String, String>,
+    prefix: &str,
+) -> BTreeMap<String, String> {
     let mut map = with_prefix(props, prefix);
-    map.retain(|k, _| !matches!(k.as_str(), "topic" | "partitions" | "replication.factor" | "cleanup.policy"));
+    map.retain(|k, _| {
+        !matches!(
+            k.as_str(),
+            "topic" | "partitions" | "replication.factor" | "cleanup.policy"
+        )
+    });
     if prefix == "offset.storage." {
         map.remove("file.filename");
     }

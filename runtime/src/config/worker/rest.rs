@@ -32,12 +32,15 @@ impl Listener {
     /// the configuration in errors.
     pub fn parse(key: &str, text: &str) -> Result<Listener, ConfigError> {
         let invalid = |reason: &str| ConfigError::invalid(key, text, reason);
-        let format_error = || invalid("Listener doesn't have the right format (protocol://hostname:port).");
+        let format_error =
+            || invalid("Listener doesn't have the right format (protocol://hostname:port).");
         let (protocol, rest) = text.rsplit_once("://").ok_or_else(format_error)?;
         let rest = rest.strip_prefix('[').unwrap_or(rest);
         let (host, port) = rest.rsplit_once(':').ok_or_else(format_error)?;
         let host = host.strip_suffix(']').unwrap_or(host);
-        let host_ok = host.chars().all(|c| c.is_ascii_alphanumeric() || "-%._:".contains(c));
+        let host_ok = host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-%._:".contains(c));
         let digits = port.strip_prefix('-').unwrap_or(port);
         if !host_ok || digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(format_error());
@@ -49,17 +52,28 @@ impl Listener {
                     "HTTPS listeners are not supported by Ferry; use http://hostname:port",
                 ))
             }
-            _ => return Err(invalid("Listener protocol must be \"http\" (Ferry does not support \"https\").")),
+            _ => {
+                return Err(invalid(
+                    "Listener protocol must be \"http\" (Ferry does not support \"https\").",
+                ))
+            }
         }
         let port = port
             .parse::<u16>()
             .map_err(|_| invalid("Listener port must be between 0 and 65535."))?;
-        Ok(Listener { host: host.to_owned(), port })
+        Ok(Listener {
+            host: host.to_owned(),
+            port,
+        })
     }
 
     /// The address to bind: `host:port`, `0.0.0.0:port` for an empty host, `[v6]:port`.
     pub fn bind_address(&self) -> String {
-        let host = if self.host.is_empty() { "0.0.0.0" } else { &self.host };
+        let host = if self.host.is_empty() {
+            "0.0.0.0"
+        } else {
+            &self.host
+        };
         format!("{}:{}", bracketed(host), self.port)
     }
 }
@@ -101,8 +115,8 @@ pub struct RestConfig {
 impl RestConfig {
     /// Reads the REST keys from a parsed worker definition.
     pub(super) fn from_parsed(parsed: &ParsedConfig) -> Result<RestConfig, ConfigError> {
-        let listeners = parse_listeners(LISTENERS_CONFIG, parsed.list(LISTENERS_CONFIG)?)?
-            .unwrap_or_default();
+        let listeners =
+            parse_listeners(LISTENERS_CONFIG, parsed.list(LISTENERS_CONFIG)?)?.unwrap_or_default();
         if listeners.is_empty() {
             return Err(ConfigError::Other(
                 "Invalid value for listeners, at least one URL is expected, ex: http://localhost:8080,https://localhost:8443."
@@ -123,7 +137,11 @@ impl RestConfig {
         let advertised_port = match parsed.int("rest.advertised.port")? {
             None => None,
             Some(port) => Some(u16::try_from(port).map_err(|_| {
-                ConfigError::invalid("rest.advertised.port", port.to_string(), "Value must be between 0 and 65535")
+                ConfigError::invalid(
+                    "rest.advertised.port",
+                    port.to_string(),
+                    "Value must be between 0 and 65535",
+                )
             })?),
         };
         let text = |key: &str| -> Result<String, ConfigError> {
@@ -132,7 +150,9 @@ impl RestConfig {
         Ok(RestConfig {
             listeners,
             admin_listeners,
-            advertised_host_name: parsed.string("rest.advertised.host.name")?.map(str::to_owned),
+            advertised_host_name: parsed
+                .string("rest.advertised.host.name")?
+                .map(str::to_owned),
             advertised_port,
             access_control_allow_origin: text("access.control.allow.origin")?,
             access_control_allow_methods: text("access.control.allow.methods")?,
@@ -175,12 +195,17 @@ impl RestConfig {
 }
 
 /// Parses a listener list; `None` stays `None` (an unset `admin.listeners`).
-fn parse_listeners(key: &str, items: Option<&[String]>) -> Result<Option<Vec<Listener>>, ConfigError> {
+fn parse_listeners(
+    key: &str,
+    items: Option<&[String]>,
+) -> Result<Option<Vec<Listener>>, ConfigError> {
     let Some(items) = items else { return Ok(None) };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         if item.trim().is_empty() {
-            return Err(ConfigError::Other(format!("Empty URL found when parsing {key} list.")));
+            return Err(ConfigError::Other(format!(
+                "Empty URL found when parsing {key} list."
+            )));
         }
         out.push(Listener::parse(key, item)?);
     }

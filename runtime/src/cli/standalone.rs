@@ -1,0 +1,132 @@
+//! `ferry standalone`: Kafka's `connect-standalone.sh`, same files, same behaviour.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use ferry_runtime::config::worker::{Bootstrap, Mode, WorkerConfig};
+use ferry_runtime::config::{properties, ConnectorFile};
+use ferry_runtime::herder::standalone::StandaloneHerder;
+use ferry_runtime::herder::Herder;
+use ferry_runtime::kafka::{cluster_id, ClientSettings, ConverterDefaults, EmbeddedBroker};
+use ferry_runtime::plugin::{host_log_callback, PluginRegistry};
+use ferry_runtime::storage::FileOffsetStore;
+use ferry_runtime::worker::{StatusStore, Worker};
+use tracing::{error, info, warn};
+
+/// Plugins bundled with Ferry are built next to the binary; with no `plugin.path` they are used.
+fn default_plugin_path() -> Vec<String> {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| vec![d.display().to_string()])).unwrap_or_default()
+}
+
+fn load_worker_config(path: &str) -> anyhow::Result<WorkerConfig> {
+    let props = properties::load_file(Path::new(path)).with_context(|| format!("Cannot read the worker config {path}"))?;
+    let config = WorkerConfig::from_properties(&props, Mode::Standalone).with_context(|| format!("Invalid worker config {path}"))?;
+    config.log_ignored_keys();
+    Ok(config)
+}
+
+pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let loggers = ferry_runtime::logging::init_logging(std::env::var_os("FERRY_LOG_JSON").is_some());
+    let config = load_worker_config(worker_file)?;
+    let connectors = connector_files
+        .iter()
+        .map(|f| ConnectorFile::load(Path::new(f)).with_context(|| format!("Cannot read the connector config {f}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    let embedded;
+    let bootstrap = match &config.bootstrap {
+        Bootstrap::Servers(s) => s.join(","),
+        Bootstrap::Embedded => {
+            embedded = EmbeddedBroker::start().map_err(anyhow::Error::msg)?;
+            let address = embedded.bootstrap_servers();
+            warn!(bootstrap_servers = %address, "No bootstrap.servers given: using an EMBEDDED in-memory broker. Data is kept in memory only and lost when Ferry stops. Other Kafka clients can connect to {address}.");
+            address
+        }
+    };
+    let clients = ClientSettings {
+        bootstrap_servers: bootstrap,
+        client: config.client.clone(),
+        producer: config.producer.clone(),
+        consumer: config.consumer.clone(),
+        admin: config.admin.clone(),
+    };
+
+    let plugin_path: Vec<String> = if config.plugin_path.is_empty() { default_plugin_path() } else { config.plugin_path.iter().map(|p| p.display().to_string()).collect() };
+    let registry = PluginRegistry::scan(&plugin_path, host_log_callback());
+    info!(classes = registry.classes().len(), rejected = registry.rejected().len(), plugin_path = ?plugin_path, "Scanned plugins");
+
+    let offsets_file: PathBuf = config.offset_storage_file.clone().context("offset.storage.file.filename is required in standalone mode")?;
+    let offsets = FileOffsetStore::open(&offsets_file).map_err(anyhow::Error::msg)?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("Cannot start the async runtime")?;
+    let listener_cfg = config.rest.listeners.first().cloned().context("no REST listener")?;
+    let host = if listener_cfg.host.is_empty() { "0.0.0.0".to_owned() } else { listener_cfg.host.clone() };
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind((host.as_str(), listener_cfg.port)))
+        .with_context(|| format!("Cannot listen on {host}:{}", listener_cfg.port))?;
+    let bound_port = listener.local_addr()?.port();
+    let worker_id = config.rest.worker_id_for(if listener_cfg.host.is_empty() { "localhost" } else { &listener_cfg.host }, Some(bound_port));
+
+    let worker = Arc::new(Worker {
+        worker_id: worker_id.clone(),
+        registry: Arc::new(registry),
+        clients: clients.clone(),
+        converters: ConverterDefaults {
+            key: (config.key_converter.clone(), config.key_converter_config.clone()),
+            value: (config.value_converter.clone(), config.value_converter_config.clone()),
+            header: (config.header_converter.clone(), config.header_converter_config.clone()),
+        },
+        offsets: Arc::new(offsets),
+        statuses: Arc::new(StatusStore::default()),
+        offset_flush_interval: config.offset_flush_interval,
+        offset_flush_timeout: config.offset_flush_timeout,
+        task_shutdown_timeout: config.task_shutdown_graceful_timeout,
+    });
+    let herder = Arc::new(StandaloneHerder::new(worker.clone(), cluster_id(&clients, Duration::from_secs(5))));
+    let server = runtime.spawn(ferry_runtime::rest::serve(listener, herder.clone() as Arc<dyn Herder>, loggers));
+    info!(worker_id = %worker_id, rest = %format!("http://{host}:{bound_port}/"), "REST server listening");
+
+    for c in connectors {
+        let name = c.name.clone();
+        if let Err(e) = herder.put_connector_config(&c.name, c.config, false, c.initial_state) {
+            error!(connector = %name, error = %e, "Failed to create a connector from the command line; stopping");
+            herder.stop_all();
+            bail!("Failed to create connector {name}: {e}");
+        }
+        info!(connector = %name, "Created connector");
+    }
+    herder.set_ready();
+    info!(elapsed_ms = started.elapsed().as_millis() as u64, "Ferry standalone worker started");
+
+    let stop = runtime.block_on(async {
+        let tick_herder = herder.clone();
+        let ticker = tokio::task::spawn_blocking(move || loop {
+            std::thread::sleep(Duration::from_secs(1));
+            tick_herder.tick();
+        });
+        let signal = shutdown_signal().await;
+        drop(ticker);
+        signal
+    });
+    info!(signal = stop, "Stopping");
+    server.abort();
+    herder.stop_all();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    info!("Ferry stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() -> &'static str {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return "error",
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = term.recv() => "SIGTERM",
+    }
+}

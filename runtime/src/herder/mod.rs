@@ -1,0 +1,91 @@
+//! The herder: what the REST API asks of a worker, independent of the mode. Standalone mode
+//! implements it in [`standalone`]; distributed mode will implement the same trait.
+//!
+//! **API Boundary:** the REST layer talks only to [`Herder`]. Methods block (they may call into
+//! plugins or wait for Kafka), so the REST layer calls them from `spawn_blocking`, never from a
+//! tokio worker thread.
+
+pub mod entities;
+mod error;
+pub mod standalone;
+mod validate;
+
+use std::collections::BTreeMap;
+
+pub use entities::*;
+pub use error::HerderError;
+
+use crate::config::TargetState;
+
+/// A connector config as users write it.
+pub type ConfigMap = BTreeMap<String, String>;
+
+/// Result of a config write: whether the connector was created (201) or updated (200).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub created: bool,
+    pub info: ConnectorInfo,
+}
+
+/// Kafka Connect's `Herder`, as the REST API uses it.
+pub trait Herder: Send + Sync + 'static {
+    /// `GET /`.
+    fn server_info(&self) -> ServerInfo;
+    /// `GET /health`.
+    fn health(&self) -> WorkerHealth;
+
+    /// `GET /connectors`: names, sorted.
+    fn connectors(&self) -> Vec<String>;
+    /// `GET /connectors/{name}`.
+    fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError>;
+    /// `GET /connectors/{name}/config`.
+    fn connector_config(&self, name: &str) -> Result<ConfigMap, HerderError>;
+    /// `POST /connectors` (`allow_replace = false`: an existing name is 409) and
+    /// `PUT /connectors/{name}/config` (`allow_replace = true`). Validates first; a config with
+    /// errors is a 400 listing them all.
+    fn put_connector_config(
+        &self,
+        name: &str,
+        config: ConfigMap,
+        allow_replace: bool,
+        initial_state: Option<TargetState>,
+    ) -> Result<Created, HerderError>;
+    /// `PATCH /connectors/{name}/config`: `None` values delete keys.
+    fn patch_connector_config(&self, name: &str, patch: BTreeMap<String, Option<String>>) -> Result<ConnectorInfo, HerderError>;
+    /// `DELETE /connectors/{name}`.
+    fn delete_connector(&self, name: &str) -> Result<(), HerderError>;
+
+    /// `GET /connectors/{name}/status`.
+    fn connector_status(&self, name: &str) -> Result<ConnectorStateInfo, HerderError>;
+    /// `GET /connectors/{name}/tasks/{task}/status`.
+    fn task_status(&self, name: &str, task: u32) -> Result<TaskStateInfo, HerderError>;
+    /// `GET /connectors/{name}/tasks`.
+    fn task_configs(&self, name: &str) -> Result<Vec<TaskInfo>, HerderError>;
+
+    /// `POST /connectors/{name}/restart`: `None` when only the connector was restarted
+    /// (204 in Kafka), the plan otherwise (202).
+    fn restart_connector(&self, name: &str, include_tasks: bool, only_failed: bool) -> Result<Option<ConnectorStateInfo>, HerderError>;
+    /// `POST /connectors/{name}/tasks/{task}/restart`.
+    fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError>;
+    /// `PUT /connectors/{name}/pause|resume|stop`.
+    fn set_target_state(&self, name: &str, state: TargetState) -> Result<(), HerderError>;
+
+    /// `GET /connectors/{name}/topics`.
+    fn active_topics(&self, name: &str) -> Result<Vec<String>, HerderError>;
+    /// `PUT /connectors/{name}/topics/reset`.
+    fn reset_active_topics(&self, name: &str) -> Result<(), HerderError>;
+
+    /// `GET /connectors/{name}/offsets`.
+    fn offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError>;
+    /// `PATCH /connectors/{name}/offsets`: returns Kafka's success message.
+    fn alter_offsets(&self, name: &str, offsets: ConnectorOffsets) -> Result<Message, HerderError>;
+    /// `DELETE /connectors/{name}/offsets`: returns Kafka's success message.
+    fn reset_offsets(&self, name: &str) -> Result<Message, HerderError>;
+
+    /// `GET /connector-plugins`.
+    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;
+    /// `GET /connector-plugins/{plugin}/config`: ConfigKeyInfo documents.
+    fn plugin_config(&self, plugin: &str) -> Result<Vec<serde_json::Value>, HerderError>;
+    /// `PUT /connector-plugins/{plugin}/config/validate`: the ConfigInfos document.
+    fn validate(&self, plugin: &str, config: ConfigMap) -> Result<serde_json::Value, HerderError>;
+}
