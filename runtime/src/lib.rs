@@ -4,7 +4,9 @@
 pub mod config;
 pub mod herder;
 pub mod kafka;
+pub mod logging;
 pub mod plugin;
+pub mod rest;
 pub mod storage;
 pub mod task;
 pub mod worker;

@@ -49,6 +49,15 @@ pub struct AppState {
     pub options: RestOptions,
 }
 
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("loggers", &self.loggers)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
 impl AppState {
     /// Runs `call` against the herder on the blocking pool, bounded by the request timeout.
     /// A timeout or a panic in the herder is a 500.

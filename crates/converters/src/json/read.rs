@@ -294,19 +294,30 @@ impl<'a> Reader<'a> {
 
     /// Skips the rest of a value whose first token has been read.
     pub(crate) fn skip_rest(&mut self, token: &Token<'_>) -> Result<(), ConvertError> {
+        // Open containers, innermost last: `true` for an array. Iterative, so that skipping
+        // deep input uses no stack.
+        let mut open = match token {
+            Token::ArrayStart => vec![true],
+            Token::ObjectStart => vec![false],
+            _ => return Ok(()),
+        };
         let mut first = true;
-        match token {
-            Token::ArrayStart => {
-                while self.array_next(&mut first)? {
-                    self.skip_value()?;
-                }
+        while let Some(&array) = open.last() {
+            let more = if array {
+                self.array_next(&mut first)?
+            } else {
+                self.object_next_key(&mut first)?.is_some()
+            };
+            if !more {
+                open.pop();
+                continue;
             }
-            Token::ObjectStart => {
-                while self.object_next_key(&mut first)?.is_some() {
-                    self.skip_value()?;
-                }
+            match self.next_token()? {
+                Token::ArrayStart => open.push(true),
+                Token::ObjectStart => open.push(false),
+                _ => continue,
             }
-            _ => {}
+            first = true;
         }
         Ok(())
     }
