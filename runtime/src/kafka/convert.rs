@@ -48,7 +48,7 @@ impl Converters {
         let err = |what: &str, e: ferry_converters::ConvertError| format!("Failed to create the {what} converter: {e}");
         Ok(Converters {
             key: converter(&kc, ConverterTarget::Key, &kcfg).map_err(|e| err("key", e))?,
-            value_is_bytes: vc.ends_with("ByteArrayConverter"),
+            value_is_bytes: vc.rsplit('.').next().is_some_and(|simple| simple == "ByteArrayConverter" || simple == "ByteArray"),
             value: converter(&vc, ConverterTarget::Value, &vcfg).map_err(|e| err("value", e))?,
             header: header_converter(&hc, &hcfg).map_err(|e| err("header", e))?,
         })

@@ -62,7 +62,8 @@ impl RestError {
     }
 
     /// 405 with the methods the path does support.
-    pub fn method_not_allowed(allowed: &[&str]) -> RestError {
+    pub fn method_not_allowed<'a>(allowed: impl IntoIterator<Item = &'a str>) -> RestError {
+        let allowed: Vec<&str> = allowed.into_iter().collect();
         RestError {
             allow: Some(allowed.join(", ")),
             ..RestError::new(StatusCode::METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED_MESSAGE)
@@ -126,7 +127,7 @@ mod tests {
 
     #[test]
     fn method_not_allowed_lists_methods() {
-        let error = RestError::method_not_allowed(&["GET", "PUT"]);
+        let error = RestError::method_not_allowed(["GET", "PUT"]);
         assert_eq!(error.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(error.allow(), Some("GET, PUT"));
         assert_eq!(error.message(), "HTTP 405 Method Not Allowed");

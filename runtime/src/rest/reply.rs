@@ -52,11 +52,6 @@ impl Reply {
         self
     }
 
-    /// The status.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
     /// The hyper response.
     pub fn into_response(self) -> Response<Full<Bytes>> {
         let mut response = Response::new(Full::new(self.body.clone().unwrap_or_default()));

@@ -93,12 +93,12 @@ pub fn resolve(method: &Method, path: &str, resources: Resources) -> Result<Endp
     } else {
         method
     };
-    let allowed: Vec<&str> = candidates.iter().map(|(m, _)| m.as_str()).collect();
+    let allowed: Vec<Method> = candidates.iter().map(|(m, _)| m.clone()).collect();
     candidates
         .into_iter()
         .find(|(candidate, _)| candidate == wanted)
         .map(|(_, endpoint)| endpoint)
-        .ok_or_else(|| RestError::method_not_allowed(&allowed))
+        .ok_or_else(|| RestError::method_not_allowed(allowed.iter().map(Method::as_str)))
 }
 
 /// The endpoints a path offers, by method; empty for an unknown path.
