@@ -77,6 +77,7 @@ cases = [
     ("c_struct_source", "host_read", "(c) host reads the polled batch, decodes values", None),
     ("c_struct_source", "poll_read", "(c) poll + host read", None),
     ("c_struct_source", "poll_owned_read", "(c) same, plugin pushes owned clones", None),
+    ("c_struct_source", "ack_commit", "(c) host encodes acks + commit_records (SDK parses them)", None),
 ]
 print(f"{'case':<38} {'median':>8} {'mean [95% CI]':>24} {'target':>7}  met?  what")
 for group, bench, what, target in cases:

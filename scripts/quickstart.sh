@@ -14,7 +14,7 @@ sed "s|^file=.*|file=$work/test.sink.txt|" config/connect-file-sink.properties >
 ./target/release/ferry standalone "$work/worker.properties" "$work/source.properties" "$work/sink.properties" > "$work/ferry.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
-  if [ "$(wc -l < "$work/test.sink.txt" 2>/dev/null || echo 0)" -ge 3 ]; then break; fi
+  if [ -f "$work/test.sink.txt" ] && [ "$(wc -l < "$work/test.sink.txt")" -ge 3 ]; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$work/ferry.log"; echo "ferry exited early" >&2; exit 1; fi
   sleep 0.1
 done

@@ -229,7 +229,10 @@ impl Loggers {
                 Some((name.clone(), entry.describe(level)))
             })
             .collect();
-        levels.insert(ROOT_LOGGER.to_owned(), state.root.describe(state.root_level()));
+        levels.insert(
+            ROOT_LOGGER.to_owned(),
+            state.root.describe(state.root_level()),
+        );
         levels
     }
 
@@ -258,9 +261,7 @@ impl Loggers {
         let targets: Vec<String> = if is_root {
             next.loggers.keys().cloned().collect()
         } else {
-            next.loggers
-                .entry(namespace.to_owned())
-                .or_insert_with(Entry::default);
+            next.loggers.entry(namespace.to_owned()).or_default();
             next.loggers
                 .keys()
                 .filter(|name| name.starts_with(namespace))
@@ -340,9 +341,17 @@ pub fn try_init_logging(json: bool) -> Result<Arc<Loggers>, LoggingError> {
 
 /// The initial filter spec: `FERRY_LOG`, else `RUST_LOG`, else `info`.
 pub fn env_filter_spec() -> String {
-    [FERRY_LOG_ENV, RUST_LOG_ENV]
+    choose_spec(
+        std::env::var(FERRY_LOG_ENV).ok(),
+        std::env::var(RUST_LOG_ENV).ok(),
+    )
+}
+
+/// The first non-blank of `ferry_log` and `rust_log`, else `info`.
+fn choose_spec(ferry_log: Option<String>, rust_log: Option<String>) -> String {
+    [ferry_log, rust_log]
         .into_iter()
-        .filter_map(|name| std::env::var(name).ok())
+        .flatten()
         .find(|value| !value.trim().is_empty())
         .unwrap_or_else(|| "info".to_owned())
 }
@@ -350,7 +359,7 @@ pub fn env_filter_spec() -> String {
 /// Checks that `name` is usable as the target of an `EnvFilter` directive.
 fn validate_logger_name(name: &str) -> Result<(), LoggingError> {
     let invalid = || LoggingError::InvalidLoggerName(name.to_owned());
-    if name.is_empty() || name.contains(',') || name.trim() != name {
+    if name.is_empty() || name.contains([',', '=', '[']) || name.trim() != name {
         return Err(invalid());
     }
     let text = format!("{name}={}", LevelFilter::INFO);
@@ -365,7 +374,9 @@ fn validate_logger_name(name: &str) -> Result<(), LoggingError> {
 fn now_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .map_or(0, |elapsed| {
+            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+        })
 }
 
 /// One logger: its explicit level (`None`: inherits) and when it was last changed.
@@ -427,7 +438,9 @@ impl Registry {
                         },
                     );
                 }
-                _ if Directive::from_str(part).is_ok() => registry.passthrough.push(part.to_owned()),
+                _ if Directive::from_str(part).is_ok() => {
+                    registry.passthrough.push(part.to_owned())
+                }
                 _ => {} // EnvFilter ignores invalid directives too.
             }
         }
@@ -465,3 +478,197 @@ impl Registry {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    use super::*;
+
+    fn level(loggers: &Loggers, name: &str) -> (String, Option<u64>) {
+        let level = loggers.level(name).unwrap();
+        (level.level, level.last_modified)
+    }
+
+    #[test]
+    fn levels_parse_case_insensitively() {
+        assert_eq!(LogLevel::parse("debug"), Some(LogLevel::Debug));
+        assert_eq!(LogLevel::parse("Fatal"), Some(LogLevel::Fatal));
+        assert_eq!(LogLevel::parse("ALL"), Some(LogLevel::All));
+        assert_eq!(LogLevel::parse("verbose"), None);
+        assert_eq!(LogLevel::parse(""), None);
+        assert_eq!(LogLevel::Fatal.level_filter(), LevelFilter::ERROR);
+        assert_eq!(LogLevel::All.level_filter(), LevelFilter::TRACE);
+        assert_eq!(LogLevel::Warn.to_string(), "WARN");
+    }
+
+    #[test]
+    fn spec_sources_and_defaults() {
+        assert_eq!(
+            choose_spec(Some("debug".into()), Some("warn".into())),
+            "debug"
+        );
+        assert_eq!(choose_spec(Some(" ".into()), Some("warn".into())), "warn");
+        assert_eq!(choose_spec(None, None), "info");
+    }
+
+    #[test]
+    fn spec_becomes_known_loggers() {
+        let loggers =
+            Loggers::detached("warn, ferry_runtime::task=debug,foo,h2[conn]=trace,x=loud");
+        assert_eq!(
+            loggers.filter_spec(),
+            "warn,h2[conn]=trace,ferry_runtime::task=debug,foo=trace"
+        );
+        let all = loggers.all_levels();
+        assert_eq!(
+            all.keys().collect::<Vec<_>>(),
+            ["ferry_runtime::task", "foo", "root"]
+        );
+        assert_eq!(
+            all["root"],
+            LoggerLevel {
+                level: "WARN".into(),
+                last_modified: None
+            }
+        );
+        assert_eq!(all["foo"].level, "TRACE");
+
+        let loggers = Loggers::detached("ferry=debug");
+        assert_eq!(
+            loggers.filter_spec(),
+            "info,ferry=debug",
+            "root defaults to INFO"
+        );
+        let loggers = Loggers::detached("FATAL");
+        assert_eq!(level(&loggers, "Root"), ("FATAL".into(), None));
+        assert_eq!(loggers.filter_spec(), "error");
+        assert_eq!(Loggers::detached("2").filter_spec(), "warn");
+    }
+
+    #[test]
+    fn set_level_covers_children_and_reports_them() {
+        let loggers = Loggers::detached("info,a.b.c=error,a.bx=warn,z=debug");
+        let affected = loggers.set_level("a.b.c", LogLevel::Debug).unwrap();
+        assert_eq!(affected, ["a.b.c"]);
+        assert_eq!(level(&loggers, "a.b.c").0, "DEBUG");
+        assert!(level(&loggers, "a.b.c").1.is_some());
+
+        // Children are matched by string prefix, as log4j's `startsWith` does: `a.b` covers
+        // `a.bx` too.
+        let affected = loggers.set_level("a.b", LogLevel::Trace).unwrap();
+        assert_eq!(affected, ["a.b", "a.b.c", "a.bx"]);
+        assert_eq!(level(&loggers, "a.bx").0, "TRACE");
+        assert_eq!(level(&loggers, "z"), ("DEBUG".into(), None));
+        assert_eq!(loggers.level("nothing"), None);
+        assert_eq!(
+            loggers.filter_spec(),
+            "info,a.b=trace,a.b.c=trace,a.bx=trace,z=debug"
+        );
+    }
+
+    #[test]
+    fn identical_levels_do_not_touch_last_modified() {
+        let loggers = Loggers::detached("info");
+        assert_eq!(
+            loggers.set_level("ferry", LogLevel::Info).unwrap(),
+            ["ferry"]
+        );
+        assert_eq!(
+            level(&loggers, "ferry"),
+            ("INFO".into(), None),
+            "inherits, unchanged"
+        );
+        assert!(
+            !loggers.all_levels().contains_key("ferry"),
+            "no explicit level"
+        );
+
+        loggers.set_level("ferry", LogLevel::Warn).unwrap();
+        let first = level(&loggers, "ferry");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        loggers.set_level("ferry", LogLevel::Warn).unwrap();
+        assert_eq!(level(&loggers, "ferry"), first);
+        assert!(loggers.all_levels()["ferry"].last_modified.is_some());
+    }
+
+    #[test]
+    fn root_sets_everything() {
+        let loggers = Loggers::detached("info,a=debug,b=warn");
+        let affected = loggers.set_level("ROOT", LogLevel::Error).unwrap();
+        assert_eq!(affected, ["a", "b", "root"]);
+        assert_eq!(loggers.filter_spec(), "error,a=error,b=error");
+        assert!(level(&loggers, "root").1.is_some());
+    }
+
+    #[test]
+    fn invalid_logger_names() {
+        let loggers = Loggers::detached("info");
+        for name in ["", "a,b", "a=b", "a[b]", " a", "{x}", ".a"] {
+            let error = loggers.set_level(name, LogLevel::Debug).unwrap_err();
+            assert!(
+                matches!(error, LoggingError::InvalidLoggerName(_)),
+                "{name:?}"
+            );
+        }
+        for name in [
+            "org.apache.kafka.connect",
+            "ferry::task",
+            "my logger",
+            "a-b_c",
+            "Root.x",
+        ] {
+            loggers.set_level(name, LogLevel::Debug).unwrap();
+        }
+    }
+
+    /// Records the targets of the events that pass the filter.
+    #[derive(Clone, Default)]
+    struct Seen(Arc<Mutex<Vec<String>>>);
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Seen {
+        fn on_event(
+            &self,
+            event: &tracing::Event<'_>,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(event.metadata().target().to_owned());
+        }
+    }
+
+    #[test]
+    fn reload_handle_drives_the_live_filter() {
+        let spec = "info";
+        let (filter, handle) = reload::Layer::new(Registry::from_spec(spec).filter());
+        let loggers = Loggers::with_reload_handle(spec, handle);
+        let seen = Seen::default();
+        let subscriber = tracing_subscriber::registry()
+            .with(filter)
+            .with(seen.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!(target: "ferry_logging_test::a", "hidden");
+            loggers
+                .set_level("ferry_logging_test", LogLevel::Debug)
+                .unwrap();
+            tracing::debug!(target: "ferry_logging_test::a", "shown");
+            tracing::debug!(target: "other_logging_test", "hidden");
+            loggers
+                .set_level("ferry_logging_test", LogLevel::Off)
+                .unwrap();
+            tracing::error!(target: "ferry_logging_test::a", "hidden");
+        });
+        let seen: Vec<String> = seen
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|target| target.contains("logging_test"))
+            .cloned()
+            .collect();
+        assert_eq!(seen, ["ferry_logging_test::a"]);
+    }
+}

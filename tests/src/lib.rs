@@ -20,6 +20,7 @@
 pub mod broker;
 pub mod paths;
 pub mod python;
+pub mod rest;
 pub mod worker;
 
 use std::net::{Ipv4Addr, TcpListener};

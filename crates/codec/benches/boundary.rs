@@ -11,13 +11,16 @@
 //! reader/writer), so a crossing costs what it costs between the worker and a `.so`.
 //!
 //! Cases (1000 records per batch, buffers reused across iterations as the worker reuses them):
-//! - `a_passthrough_sink`: 100-byte raw values (`Payload::Bytes`); the task reads only
-//!   `value_bytes()` of each record and sums the lengths.
+//! - `a_passthrough_sink`: 100-byte raw values, encoded as the worker's Kafka input encodes
+//!   them under the ByteArrayConverter (`Payload::Bytes` with an optional BYTES schema); the task
+//!   reads only `value_bytes()` of each record and sums the lengths.
 //! - `b_struct_sink`: a 7-field struct value with a nested struct and an array; the task decodes
 //!   every value with `value()`.
 //! - `c_struct_source`: the task pushes 1000 `SourceRecord`s with such a struct value and a
 //!   source partition/offset into the host's `BatchBuf` in `poll`; the host reads them back with
-//!   `BatchReader`, decoding every value.
+//!   `BatchReader`, decoding every value. `ack_commit` is the way back: the host encodes the
+//!   acknowledgements of those records and calls `commit_records`, as the worker does after Kafka
+//!   acknowledged them.
 //!
 //! Before criterion runs, an allocation audit prints how many heap allocations each measured
 //! routine makes per batch in steady state (a counting global allocator, armed only during the
@@ -155,8 +158,18 @@ fn order(schema: &SchemaRef, i: usize) -> Value {
     let row = Struct::new(schema.clone())
         .and_then(|s| s.with("id", Value::Int64(1_000_000 + i as i64)))
         .and_then(|s| s.with("name", format!("Order number {i:06}")))
-        .and_then(|s| s.with("price", Value::Decimal(BigInt::from(1999 + i as i64 * 7), 2)))
-        .and_then(|s| s.with("created", Value::Timestamp(1_700_000_000_000 + i as i64 * 1000)))
+        .and_then(|s| {
+            s.with(
+                "price",
+                Value::Decimal(BigInt::from(1999 + i as i64 * 7), 2),
+            )
+        })
+        .and_then(|s| {
+            s.with(
+                "created",
+                Value::Timestamp(1_700_000_000_000 + i as i64 * 1000),
+            )
+        })
         .and_then(|s| s.with("tags", Value::Array(tags)))
         .and_then(|s| s.with("address", Value::Struct(address)))
         .and_then(|s| s.with("active", Value::Boolean(i % 5 != 0)))
@@ -204,8 +217,18 @@ mod plugin {
         };
     }
 
-    sink_connector!(PassThroughSink, PassThroughTask, BYTES_SINK, "bench.PassThroughSinkTask");
-    sink_connector!(DecodingSink, DecodingTask, STRUCT_SINK, "bench.DecodingSinkTask");
+    sink_connector!(
+        PassThroughSink,
+        PassThroughTask,
+        BYTES_SINK,
+        "bench.PassThroughSinkTask"
+    );
+    sink_connector!(
+        DecodingSink,
+        DecodingTask,
+        STRUCT_SINK,
+        "bench.DecodingSinkTask"
+    );
 
     /// A sink that forwards bytes: reads only `value_bytes()`.
     #[derive(Default)]
@@ -443,6 +466,43 @@ fn read_source_batch(buf: &BatchBuf, cache: &mut SchemaCache) -> u64 {
     fields
 }
 
+/// The host's acknowledgement batch for `commit_records`, as `runtime/src/task/source.rs` builds
+/// it: topic, partition, Kafka offset and the source partition/offset text of each record.
+fn encode_acks(buf: &mut BatchBuf, state: &mut WriterState, sources: &[(String, String)]) {
+    buf.clear();
+    let mut w = BatchWriter::new(buf, state);
+    for (i, (partition, offset)) in sources.iter().enumerate() {
+        let mut rec = EncodeRecord::new(TOPIC);
+        rec.partition = 0;
+        rec.offset = i as i64;
+        rec.source_partition = Some(partition);
+        rec.source_offset = Some(offset);
+        w.push(&rec).expect("ack encodes");
+    }
+}
+
+/// The source partition/offset text of every record of a polled batch.
+fn source_texts(buf: &BatchBuf) -> Vec<(String, String)> {
+    let mut cache = SchemaCache::default();
+    let reader = BatchReader::new(buf.as_batch_ref(), &mut cache).expect("batch opens");
+    reader
+        .iter()
+        .map(|v| {
+            let text = |t: Option<&str>| t.expect("source records carry both").to_owned();
+            (
+                text(v.source_partition().expect("utf-8")),
+                text(v.source_offset().expect("utf-8")),
+            )
+        })
+        .collect()
+}
+
+fn commit_records(task: &mut SourceTaskBox, acks: &BatchBuf) {
+    task.commit_records(acks.as_batch_ref())
+        .into_result()
+        .expect("commit_records succeeds");
+}
+
 fn poll(task: &mut SourceTaskBox, buf: &mut BatchBuf) {
     buf.clear();
     task.poll(buf).into_result().expect("poll succeeds");
@@ -455,6 +515,8 @@ struct Fixture {
     module: PluginMod_Ref,
     /// 1000 distinct 100-byte values, back to back (as fetched from Kafka).
     raw: Vec<u8>,
+    /// The schema the worker's Kafka input gives raw values (`runtime/src/kafka/consumer.rs`).
+    bytes_schema: SchemaRef,
     schema: SchemaRef,
     orders: Vec<Value>,
 }
@@ -465,6 +527,7 @@ impl Fixture {
         Fixture {
             module: load_module(),
             raw: (0..BATCH * VALUE_LEN).map(|i| (i % 251) as u8).collect(),
+            bytes_schema: Schema::optional_primitive(Type::Bytes),
             orders: (0..BATCH).map(|i| order(&schema, i)).collect(),
             schema,
         }
@@ -473,7 +536,7 @@ impl Fixture {
     fn raw_values(&self) -> impl Iterator<Item = Payload<'_>> {
         self.raw
             .chunks_exact(VALUE_LEN)
-            .map(|v| Payload::Bytes(None, v))
+            .map(|v| Payload::Bytes(Some(&self.bytes_schema), v))
     }
 
     fn order_values(&self) -> impl Iterator<Item = Payload<'_>> {
@@ -546,6 +609,13 @@ fn audit(fx: &Fixture) {
     let read = allocations_per_call(10, || {
         black_box(read_source_batch(&buf, &mut cache));
     });
+    let sources = source_texts(&buf);
+    let mut acks = BatchBuf::new();
+    let mut ack_state = WriterState::default();
+    let acked = allocations_per_call(10, || {
+        encode_acks(&mut acks, &mut ack_state, &sources);
+        commit_records(&mut task, &acks);
+    });
     println!(
         "  c_struct_source poll:           {polled} ({} per record)",
         per_record(polled)
@@ -553,6 +623,10 @@ fn audit(fx: &Fixture) {
     println!(
         "  c_struct_source host_read:      {read} ({} per record)",
         per_record(read)
+    );
+    println!(
+        "  c_struct_source ack_commit:     {acked} ({} per record)",
+        per_record(acked)
     );
     println!();
 }
@@ -626,6 +700,15 @@ fn boundary(c: &mut Criterion) {
         b.iter(|| {
             poll(&mut task, &mut buf);
             black_box(read_source_batch(&buf, &mut cache))
+        })
+    });
+    let sources = source_texts(&buf);
+    let mut acks = BatchBuf::new();
+    let mut ack_state = WriterState::default();
+    group.bench_function("ack_commit", |b| {
+        b.iter(|| {
+            encode_acks(&mut acks, &mut ack_state, &sources);
+            commit_records(&mut task, &acks);
         })
     });
     let mut owned = source_task(&fx.module, r#"{"owned":"true"}"#);

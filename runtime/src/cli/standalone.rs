@@ -16,9 +16,21 @@ use ferry_runtime::storage::FileOffsetStore;
 use ferry_runtime::worker::{StatusStore, Worker};
 use tracing::{error, info, warn};
 
-/// Plugins bundled with Ferry are built next to the binary; with no `plugin.path` they are used.
+/// Plugins bundled with Ferry are built next to the binary; with no `plugin.path`, the
+/// `lib*.so` files there (not its subdirectories, which hold build artefacts) are loaded.
 fn default_plugin_path() -> Vec<String> {
-    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| vec![d.display().to_string()])).unwrap_or_default()
+    let Some(dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) else { return Vec::new() };
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "so") && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("lib")))
+                .map(|p| p.display().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
 fn load_worker_config(path: &str) -> anyhow::Result<WorkerConfig> {
@@ -37,12 +49,13 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         .map(|f| ConnectorFile::load(Path::new(f)).with_context(|| format!("Cannot read the connector config {f}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
 
-    let embedded;
+    let mut embedded = None;
     let bootstrap = match &config.bootstrap {
         Bootstrap::Servers(s) => s.join(","),
         Bootstrap::Embedded => {
-            embedded = EmbeddedBroker::start().map_err(anyhow::Error::msg)?;
-            let address = embedded.bootstrap_servers();
+            let broker = EmbeddedBroker::start().map_err(anyhow::Error::msg)?;
+            let address = broker.bootstrap_servers();
+            embedded = Some(broker);
             warn!(bootstrap_servers = %address, "No bootstrap.servers given: using an EMBEDDED in-memory broker. Data is kept in memory only and lost when Ferry stops. Other Kafka clients can connect to {address}.");
             address
         }
@@ -53,6 +66,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         producer: config.producer.clone(),
         consumer: config.consumer.clone(),
         admin: config.admin.clone(),
+        embedded,
     };
 
     let plugin_path: Vec<String> = if config.plugin_path.is_empty() { default_plugin_path() } else { config.plugin_path.iter().map(|p| p.display().to_string()).collect() };

@@ -31,6 +31,8 @@ pub struct ClientSettings {
     pub producer: BTreeMap<String, String>,
     pub consumer: BTreeMap<String, String>,
     pub admin: BTreeMap<String, String>,
+    /// Set when the worker runs its embedded broker (topics are created through it).
+    pub embedded: Option<super::EmbeddedBroker>,
 }
 
 fn apply(config: &mut ClientConfig, settings: &BTreeMap<String, String>) {

@@ -11,7 +11,8 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Reb
 use rdkafka::message::{BorrowedMessage, Headers, Message, Timestamp};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::{ClientConfig, ClientContext};
-use tracing::debug;
+use rdkafka::error::KafkaError;
+use tracing::{debug, warn};
 
 use super::convert::Converters;
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
@@ -94,6 +95,7 @@ pub struct KafkaInput {
     bytes_schema: SchemaRef,
     tracker: super::TopicTracker,
     seen: std::collections::HashSet<String>,
+    last_transient: Option<String>,
 }
 
 impl KafkaInput {
@@ -106,7 +108,7 @@ impl KafkaInput {
             Subscription::Regex(re) => consumer.subscribe(&[&format!("^{re}")]),
         };
         subscribed.map_err(|e| TaskError::worker(format!("Cannot subscribe to {subscription:?}: {e}")))?;
-        Ok(KafkaInput { consumer, converters, state: WriterState::default(), bytes_schema: Schema::optional_primitive(Type::Bytes), tracker, seen: Default::default() })
+        Ok(KafkaInput { consumer, converters, state: WriterState::default(), bytes_schema: Schema::optional_primitive(Type::Bytes), tracker, seen: Default::default(), last_transient: None })
     }
 
     fn encode(&self, writer: &mut BatchWriter<'_>, msg: &BorrowedMessage<'_>) -> Result<(), TaskError> {
@@ -142,6 +144,14 @@ impl KafkaInput {
         writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))
     }
 
+    fn report_transient(&mut self, e: &KafkaError) {
+        let text = e.to_string();
+        if self.last_transient.as_deref() != Some(text.as_str()) {
+            warn!(error = %text, "Consumer reported a transient error; retrying");
+            self.last_transient = Some(text);
+        }
+    }
+
     fn check_callbacks(&self) -> Result<(), TaskError> {
         match self.consumer.context().failure.lock().ok().and_then(|mut f| f.take()) {
             Some(e) => Err(e),
@@ -169,8 +179,14 @@ impl SinkInput for KafkaInput {
                         break;
                     }
                 }
-                Err(e) => {
+                Err(e @ KafkaError::MessageConsumptionFatal(_)) => {
                     result = Err(TaskError::worker(format!("Consumer error: {e}")));
+                    break;
+                }
+                Err(e) => {
+                    // Transient: e.g. a subscribed topic that does not exist yet. The consumer
+                    // keeps going, as Kafka's does.
+                    self.report_transient(&e);
                     break;
                 }
             }

@@ -81,12 +81,13 @@ pub struct TopicCreator {
     groups: Vec<Group>,
     known: HashSet<String>,
     tracker: super::TopicTracker,
+    embedded: Option<super::EmbeddedBroker>,
 }
 
 impl TopicCreator {
     pub fn new(settings: &ClientSettings, connector: &BTreeMap<String, String>, tracker: super::TopicTracker) -> Result<TopicCreator, String> {
         let admin = admin_config(settings).create().map_err(|e| format!("Cannot create the admin client: {e}"))?;
-        Ok(TopicCreator { admin, groups: parse_groups(connector)?, known: HashSet::new(), tracker })
+        Ok(TopicCreator { admin, groups: parse_groups(connector)?, known: HashSet::new(), tracker, embedded: settings.embedded.clone() })
     }
 
     /// Make sure `topic` exists: create it with the first matching `topic.creation` group, or
@@ -99,6 +100,12 @@ impl TopicCreator {
             Some(g) => (g.partitions, g.replication, g.configs.clone()),
             None => (1, -1, Vec::new()),
         };
+        if let Some(embedded) = &self.embedded {
+            embedded.create_topic(topic, partitions)?;
+            self.known.insert(topic.to_owned());
+            (self.tracker)(topic);
+            return Ok(());
+        }
         let mut result = self.create(topic, partitions, replication, &configs);
         if matches!(result, Err(RDKafkaErrorCode::InvalidReplicationFactor)) && replication == -1 {
             // Brokers before KIP-464 need an explicit replication factor.

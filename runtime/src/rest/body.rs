@@ -20,8 +20,9 @@ pub fn json_object(body: &[u8], what: &str) -> Result<Map<String, Value>, RestEr
             "Request body is empty; expected {what}"
         )));
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|error| RestError::bad_request(format!("Malformed JSON in request body: {error}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|error| {
+        RestError::bad_request(format!("Malformed JSON in request body: {error}"))
+    })?;
     match value {
         Value::Object(object) => Ok(object),
         other => Err(RestError::bad_request(format!(
@@ -191,7 +192,10 @@ fn offset_entry(index: usize, entry: Value) -> Result<ConnectorOffset, RestError
             kind(&entry)
         )));
     };
-    if let Some(key) = entry.keys().find(|key| *key != "partition" && *key != "offset") {
+    if let Some(key) = entry
+        .keys()
+        .find(|key| *key != "partition" && *key != "offset")
+    {
         return Err(unrecognized_field(key, "partition, offset"));
     }
     let partition = match entry.remove("partition") {
@@ -213,9 +217,9 @@ fn offset_entry(index: usize, entry: Value) -> Result<ConnectorOffset, RestError
         Some(Value::Object(offset)) => Some(offset),
         Some(other) => {
             return Err(RestError::bad_request(format!(
-                "The offset of element {index} of 'offsets' must be a JSON object or null, but was {}",
-                kind(&other)
-            )))
+            "The offset of element {index} of 'offsets' must be a JSON object or null, but was {}",
+            kind(&other)
+        )))
         }
     };
     Ok(ConnectorOffset { partition, offset })
@@ -289,7 +293,10 @@ mod tests {
         let text = message(create_request(br#"{"name":"n"}"#));
         assert_eq!(text, "Missing required field 'config' in the request body");
         let text = message(create_request(br#"{"name":"n","config":[]}"#));
-        assert_eq!(text, "Field 'config' must be a JSON object, but was an array");
+        assert_eq!(
+            text,
+            "Field 'config' must be a JSON object, but was an array"
+        );
         let text = message(create_request(br#"{"name":"n","config":{},"x":1}"#));
         assert!(text.starts_with("Unrecognized field 'x'"), "{text}");
         let text = message(create_request(br#"{"config":{},"initial_state":"RUN"}"#));
@@ -300,9 +307,10 @@ mod tests {
 
     #[test]
     fn offsets_shapes() {
-        let parsed =
-            offsets(br#"{"offsets":[{"partition":{"p":1},"offset":{"o":2}},{"partition":{"p":2}}]}"#)
-                .unwrap();
+        let parsed = offsets(
+            br#"{"offsets":[{"partition":{"p":1},"offset":{"o":2}},{"partition":{"p":2}}]}"#,
+        )
+        .unwrap();
         assert_eq!(parsed.offsets.len(), 2);
         assert_eq!(parsed.offsets[1].offset, None);
         let missing = "Partitions / offsets need to be provided for an alter offsets request";
@@ -323,7 +331,10 @@ mod tests {
 
     #[test]
     fn logger_levels_and_java_maps() {
-        assert_eq!(logger_level(br#"{"level":"debug"}"#).unwrap().as_deref(), Some("debug"));
+        assert_eq!(
+            logger_level(br#"{"level":"debug"}"#).unwrap().as_deref(),
+            Some("debug")
+        );
         assert_eq!(logger_level(br#"{"other":"x"}"#).unwrap(), None);
         let config: ConfigMap = [("a".into(), "1".into()), ("b".into(), "2".into())].into();
         assert_eq!(java_map_string(&config), "{a=1, b=2}");

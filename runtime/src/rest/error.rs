@@ -116,7 +116,9 @@ mod tests {
         let error = RestError::from(HerderError::connector_not_found("x"));
         assert_eq!(error.status(), StatusCode::NOT_FOUND);
         assert_eq!(error.message(), "Connector x not found");
-        let error = RestError::from(HerderError::AlreadyExists("Connector x already exists".into()));
+        let error = RestError::from(HerderError::AlreadyExists(
+            "Connector x already exists".into(),
+        ));
         assert_eq!(error.status(), StatusCode::CONFLICT);
         let body = serde_json::to_value(error.body()).unwrap();
         assert_eq!(

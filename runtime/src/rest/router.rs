@@ -173,15 +173,51 @@ mod tests {
             (Method::GET, "/health", Endpoint::Health),
             (Method::GET, "/connectors", Endpoint::ListConnectors),
             (Method::POST, "/connectors/", Endpoint::CreateConnector),
-            (Method::GET, "/connectors/my%20conn", Endpoint::GetConnector(n())),
-            (Method::DELETE, "/connectors/my%20conn/", Endpoint::DeleteConnector(n())),
-            (Method::PATCH, "/connectors/my%20conn/config", Endpoint::PatchConfig(n())),
-            (Method::GET, "/connectors/my%20conn/tasks/3/status", Endpoint::GetTaskStatus(n(), 3)),
-            (Method::POST, "/connectors/my%20conn/tasks/0/restart", Endpoint::RestartTask(n(), 0)),
-            (Method::PUT, "/connectors/my%20conn/topics/reset", Endpoint::ResetTopics(n())),
-            (Method::DELETE, "/connectors/my%20conn/offsets", Endpoint::ResetOffsets(n())),
-            (Method::PUT, "/connector-plugins/P/config/validate", Endpoint::ValidateConfig("P".into())),
-            (Method::PUT, "/admin/loggers/a.b", Endpoint::SetLogger("a.b".into())),
+            (
+                Method::GET,
+                "/connectors/my%20conn",
+                Endpoint::GetConnector(n()),
+            ),
+            (
+                Method::DELETE,
+                "/connectors/my%20conn/",
+                Endpoint::DeleteConnector(n()),
+            ),
+            (
+                Method::PATCH,
+                "/connectors/my%20conn/config",
+                Endpoint::PatchConfig(n()),
+            ),
+            (
+                Method::GET,
+                "/connectors/my%20conn/tasks/3/status",
+                Endpoint::GetTaskStatus(n(), 3),
+            ),
+            (
+                Method::POST,
+                "/connectors/my%20conn/tasks/0/restart",
+                Endpoint::RestartTask(n(), 0),
+            ),
+            (
+                Method::PUT,
+                "/connectors/my%20conn/topics/reset",
+                Endpoint::ResetTopics(n()),
+            ),
+            (
+                Method::DELETE,
+                "/connectors/my%20conn/offsets",
+                Endpoint::ResetOffsets(n()),
+            ),
+            (
+                Method::PUT,
+                "/connector-plugins/P/config/validate",
+                Endpoint::ValidateConfig("P".into()),
+            ),
+            (
+                Method::PUT,
+                "/admin/loggers/a.b",
+                Endpoint::SetLogger("a.b".into()),
+            ),
             (Method::HEAD, "/connectors", Endpoint::ListConnectors),
         ];
         for (method, path, expected) in table {
@@ -191,7 +227,12 @@ mod tests {
 
     #[test]
     fn unknown_paths_and_methods() {
-        for path in ["/nope", "/connectors/x/tasks/abc/status", "/connectors/x/y/z", "/admin"] {
+        for path in [
+            "/nope",
+            "/connectors/x/tasks/abc/status",
+            "/connectors/x/y/z",
+            "/admin",
+        ] {
             let error = resolve(&Method::GET, path, Resources::ALL).unwrap_err();
             assert_eq!(error.status(), StatusCode::NOT_FOUND, "{path}");
         }

@@ -73,7 +73,10 @@ impl RestServer {
     /// Binds `listeners` (and `admin.listeners`) and starts accepting connections. Admin
     /// endpoints are served on the regular listeners when `admin.listeners` is unset, only on
     /// the admin listeners when it lists some, and nowhere when it is empty.
-    pub async fn bind(config: &RestConfig, options: RestOptions) -> Result<RestServer, RestServerError> {
+    pub async fn bind(
+        config: &RestConfig,
+        options: RestOptions,
+    ) -> Result<RestServer, RestServerError> {
         let regular = match config.admin_listeners {
             None => Resources::ALL,
             Some(_) => Resources::CONNECT,
@@ -108,10 +111,12 @@ impl RestServer {
             tasks: Vec::new(),
         };
         for (listener, resources) in listeners {
-            let local_addr = listener.local_addr().map_err(|source| RestServerError::Bind {
-                address: format!("{listener:?}"),
-                source,
-            })?;
+            let local_addr = listener
+                .local_addr()
+                .map_err(|source| RestServerError::Bind {
+                    address: format!("{listener:?}"),
+                    source,
+                })?;
             if resources.connect {
                 server.local_addrs.push(local_addr);
             } else {
@@ -125,7 +130,9 @@ impl RestServer {
             });
             let shutdown = server.shutdown.subscribe();
             let grace = server.options.graceful_shutdown_timeout;
-            server.tasks.push(tokio::spawn(accept_loop(listener, endpoint, shutdown, grace)));
+            server.tasks.push(tokio::spawn(accept_loop(
+                listener, endpoint, shutdown, grace,
+            )));
         }
         Ok(server)
     }
@@ -148,7 +155,9 @@ impl RestServer {
             options: self.options.clone(),
         };
         self.state.send_replace(Some(Arc::new(state)));
-        tracing::info!("REST resources initialized; server is started and ready to handle requests.");
+        tracing::info!(
+            "REST resources initialized; server is started and ready to handle requests."
+        );
     }
 
     /// A handle that shuts the server down from elsewhere.
@@ -182,7 +191,14 @@ pub async fn serve(
     herder: Arc<dyn Herder>,
     loggers: Arc<Loggers>,
 ) -> Result<(), RestServerError> {
-    serve_with_shutdown(listener, herder, loggers, RestOptions::default(), std::future::pending()).await
+    serve_with_shutdown(
+        listener,
+        herder,
+        loggers,
+        RestOptions::default(),
+        std::future::pending(),
+    )
+    .await
 }
 
 /// Serves the whole API on `listener` until `signal` completes, then shuts down gracefully.
@@ -241,7 +257,10 @@ async fn accept_loop(
     drop(listener);
     let drain = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(grace, drain).await.is_err() {
-        tracing::warn!(?grace, "REST requests still running after the graceful shutdown timeout; aborting them.");
+        tracing::warn!(
+            ?grace,
+            "REST requests still running after the graceful shutdown timeout; aborting them."
+        );
         connections.abort_all();
     }
 }
@@ -301,8 +320,15 @@ async fn handle(
     Ok(response)
 }
 
-async fn respond(request: Request<Incoming>, context: &ListenerContext) -> Result<Reply, RestError> {
-    let state = context.state.borrow().clone().ok_or_else(RestError::unknown_path)?;
+async fn respond(
+    request: Request<Incoming>,
+    context: &ListenerContext,
+) -> Result<Reply, RestError> {
+    let state = context
+        .state
+        .borrow()
+        .clone()
+        .ok_or_else(RestError::unknown_path)?;
     let endpoint = router::resolve(request.method(), request.uri().path(), context.resources)?;
     let ctx = RequestContext {
         query: Query::parse(request.uri().query()),

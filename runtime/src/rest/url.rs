@@ -11,7 +11,9 @@ pub fn path_segments(path: &str) -> Vec<String> {
     if path.is_empty() {
         return Vec::new();
     }
-    path.split('/').map(|segment| percent_decode(segment, false)).collect()
+    path.split('/')
+        .map(|segment| percent_decode(segment, false))
+        .collect()
 }
 
 /// Decoded query parameters in request order; a parameter may repeat (`expand=a&expand=b`).
@@ -121,7 +123,10 @@ mod tests {
         assert!(path_segments("/").is_empty());
         assert!(path_segments("").is_empty());
         assert_eq!(path_segments("/connectors/"), ["connectors"]);
-        assert_eq!(path_segments("/connectors/a%20b/status"), ["connectors", "a b", "status"]);
+        assert_eq!(
+            path_segments("/connectors/a%20b/status"),
+            ["connectors", "a b", "status"]
+        );
         assert_eq!(path_segments("/connectors/a%2Fb"), ["connectors", "a/b"]);
         assert_eq!(path_segments("/connectors//x"), ["connectors", "", "x"]);
         assert_eq!(path_segments("/connectors/a+b"), ["connectors", "a+b"]);

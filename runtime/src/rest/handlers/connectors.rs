@@ -22,11 +22,21 @@ pub async fn list(ctx: &RequestContext, state: &AppState) -> Result<Reply, RestE
         let names = state.call(|herder| herder.connectors()).await?;
         return Reply::ok(&names);
     }
-    let expansions: Vec<String> = ctx.query.all("expand").into_iter().map(str::to_owned).collect();
-    for unknown in expansions.iter().filter(|e| !matches!(e.as_str(), "status" | "info")) {
+    let expansions: Vec<String> = ctx
+        .query
+        .all("expand")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for unknown in expansions
+        .iter()
+        .filter(|e| !matches!(e.as_str(), "status" | "info"))
+    {
         tracing::info!(expansion = %unknown, "Ignoring unknown expansion type.");
     }
-    let expanded = state.call(move |herder| expand(herder, &expansions)).await??;
+    let expanded = state
+        .call(move |herder| expand(herder, &expansions))
+        .await??;
     Reply::ok(&expanded)
 }
 
@@ -48,8 +58,12 @@ fn expand(
         let mut entry = BTreeMap::new();
         for expansion in expansions {
             let result = match expansion.as_str() {
-                "status" => herder.connector_status(&name).map(|s| ("status", Expansion::Status(s))),
-                "info" => herder.connector_info(&name).map(|i| ("info", Expansion::Info(i))),
+                "status" => herder
+                    .connector_status(&name)
+                    .map(|s| ("status", Expansion::Status(s))),
+                "info" => herder
+                    .connector_info(&name)
+                    .map(|i| ("info", Expansion::Info(i))),
                 _ => continue,
             };
             match result {
@@ -75,24 +89,31 @@ pub async fn create(ctx: &RequestContext, state: &AppState) -> Result<Reply, Res
     let created = state
         .call(move |herder| herder.put_connector_config(&name, config, false, initial_state))
         .await??;
-    Ok(Reply::json(StatusCode::CREATED, &created.info)?.with_location(ctx.connector_url(&request.name)))
+    Ok(Reply::json(StatusCode::CREATED, &created.info)?
+        .with_location(ctx.connector_url(&request.name)))
 }
 
 /// `GET /connectors/{name}`.
 pub async fn get(name: String, state: &AppState) -> Result<Reply, RestError> {
-    let info = state.call(move |herder| herder.connector_info(&name)).await??;
+    let info = state
+        .call(move |herder| herder.connector_info(&name))
+        .await??;
     Reply::ok(&info)
 }
 
 /// `DELETE /connectors/{name}`: 204.
 pub async fn delete(name: String, state: &AppState) -> Result<Reply, RestError> {
-    state.call(move |herder| herder.delete_connector(&name)).await??;
+    state
+        .call(move |herder| herder.delete_connector(&name))
+        .await??;
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
 /// `GET /connectors/{name}/config`.
 pub async fn get_config(name: String, state: &AppState) -> Result<Reply, RestError> {
-    let config = state.call(move |herder| herder.connector_config(&name)).await??;
+    let config = state
+        .call(move |herder| herder.connector_config(&name))
+        .await??;
     Reply::ok(&config)
 }
 
@@ -130,13 +151,17 @@ pub async fn patch_config(
 
 /// `GET /connectors/{name}/status`.
 pub async fn status(name: String, state: &AppState) -> Result<Reply, RestError> {
-    let status = state.call(move |herder| herder.connector_status(&name)).await??;
+    let status = state
+        .call(move |herder| herder.connector_status(&name))
+        .await??;
     Reply::ok(&status)
 }
 
 /// `GET /connectors/{name}/tasks`.
 pub async fn tasks(name: String, state: &AppState) -> Result<Reply, RestError> {
-    let tasks = state.call(move |herder| herder.task_configs(&name)).await??;
+    let tasks = state
+        .call(move |herder| herder.task_configs(&name))
+        .await??;
     Reply::ok(&tasks)
 }
 
@@ -145,7 +170,9 @@ pub async fn tasks_config(name: String, state: &AppState) -> Result<Reply, RestE
     tracing::warn!(
         "The 'GET /connectors/{{connector}}/tasks-config' endpoint is deprecated and will be removed in the next major release. Please use the 'GET /connectors/{{connector}}/tasks' endpoint instead."
     );
-    let tasks = state.call(move |herder| herder.task_configs(&name)).await??;
+    let tasks = state
+        .call(move |herder| herder.task_configs(&name))
+        .await??;
     let by_id: Map<String, Value> = tasks
         .into_iter()
         .map(|task| {
@@ -159,7 +186,9 @@ pub async fn tasks_config(name: String, state: &AppState) -> Result<Reply, RestE
 
 /// `GET /connectors/{name}/tasks/{task}/status`.
 pub async fn task_status(name: String, task: u32, state: &AppState) -> Result<Reply, RestError> {
-    let status = state.call(move |herder| herder.task_status(&name, task)).await??;
+    let status = state
+        .call(move |herder| herder.task_status(&name, task))
+        .await??;
     Reply::ok(&status)
 }
 

@@ -31,7 +31,9 @@ pub async fn restart(
 
 /// `POST /connectors/{name}/tasks/{task}/restart`: 204.
 pub async fn restart_task(name: String, task: u32, state: &AppState) -> Result<Reply, RestError> {
-    state.call(move |herder| herder.restart_task(&name, task)).await??;
+    state
+        .call(move |herder| herder.restart_task(&name, task))
+        .await??;
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
@@ -58,7 +60,9 @@ async fn set_target_state(
     target: TargetState,
     state: &AppState,
 ) -> Result<(), RestError> {
-    state.call(move |herder| herder.set_target_state(&name, target)).await??;
+    state
+        .call(move |herder| herder.set_target_state(&name, target))
+        .await??;
     Ok(())
 }
 
@@ -73,14 +77,18 @@ struct ActiveTopics {
 pub async fn topics(name: String, state: &AppState) -> Result<Reply, RestError> {
     check_tracking(state, false)?;
     let key = name.clone();
-    let topics = state.call(move |herder| herder.active_topics(&name)).await??;
+    let topics = state
+        .call(move |herder| herder.active_topics(&name))
+        .await??;
     Reply::ok(&BTreeMap::from([(key, ActiveTopics { topics })]))
 }
 
 /// `PUT /connectors/{name}/topics/reset`: 202; 403 when tracking or its reset is disabled.
 pub async fn reset_topics(name: String, state: &AppState) -> Result<Reply, RestError> {
     check_tracking(state, true)?;
-    state.call(move |herder| herder.reset_active_topics(&name)).await??;
+    state
+        .call(move |herder| herder.reset_active_topics(&name))
+        .await??;
     Ok(Reply::empty(StatusCode::ACCEPTED))
 }
 

@@ -37,12 +37,18 @@ pub fn set(name: &str, ctx: &RequestContext, state: &AppState) -> Result<Reply, 
     let scope = ctx.query.get("scope").unwrap_or("worker");
     let cluster = scope.eq_ignore_ascii_case("cluster");
     if !cluster && !scope.eq_ignore_ascii_case("worker") {
-        tracing::warn!(scope, "Received invalid scope in request to adjust logging level; will default to worker.");
+        tracing::warn!(
+            scope,
+            "Received invalid scope in request to adjust logging level; will default to worker."
+        );
     }
-    let affected = state.loggers.set_level(name, level).map_err(|error| match error {
-        LoggingError::InvalidLoggerName(_) => RestError::bad_request(error.to_string()),
-        other => RestError::internal(other.to_string()),
-    })?;
+    let affected = state
+        .loggers
+        .set_level(name, level)
+        .map_err(|error| match error {
+            LoggingError::InvalidLoggerName(_) => RestError::bad_request(error.to_string()),
+            other => RestError::internal(other.to_string()),
+        })?;
     if cluster {
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     } else {

@@ -29,6 +29,8 @@ pub async fn alter(
 
 /// `DELETE /connectors/{name}/offsets`: 200 + Message.
 pub async fn reset(name: String, state: &AppState) -> Result<Reply, RestError> {
-    let message = state.call(move |herder| herder.reset_offsets(&name)).await??;
+    let message = state
+        .call(move |herder| herder.reset_offsets(&name))
+        .await??;
     Reply::ok(&message)
 }

@@ -14,13 +14,17 @@ const ALIAS_SUFFIX: &str = "Connector";
 /// `GET /connector-plugins[?connectorsOnly=true]`.
 pub async fn list(ctx: &RequestContext, state: &AppState) -> Result<Reply, RestError> {
     let connectors_only = ctx.query.flag("connectorsOnly", true);
-    let plugins = state.call(move |herder| herder.plugins(connectors_only)).await?;
+    let plugins = state
+        .call(move |herder| herder.plugins(connectors_only))
+        .await?;
     Reply::ok(&plugins)
 }
 
 /// `GET /connector-plugins/{plugin}/config`: ConfigKeyInfo list.
 pub async fn config(plugin: String, state: &AppState) -> Result<Reply, RestError> {
-    let keys = state.call(move |herder| herder.plugin_config(&plugin)).await??;
+    let keys = state
+        .call(move |herder| herder.plugin_config(&plugin))
+        .await??;
     Reply::ok(&keys)
 }
 
@@ -46,7 +50,9 @@ pub async fn validate(
             )));
         }
     }
-    let infos = state.call(move |herder| herder.validate(&plugin, config)).await??;
+    let infos = state
+        .call(move |herder| herder.validate(&plugin, config))
+        .await??;
     Reply::ok(&infos)
 }
 

@@ -4,7 +4,7 @@
 //! `Source` is a source, anything else a sink. Every connector has one task (id 0). Special
 //! config keys steer errors: `fake.status=missing` makes its status 404 (as right after
 //! creation), `fake.info=slow` makes `connector_info` sleep 2 s, `fake.info=panic` makes it
-//! panic. Calls that change state are recorded in [`FakeHerder::calls`].
+//! panic; a health status of `slow` makes `health` sleep 2 s. Calls that change state are recorded in [`FakeHerder::calls`].
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
@@ -38,9 +38,13 @@ impl FakeHerder {
 
     /// Adds a connector directly.
     pub fn add(&self, name: &str, pairs: &[(&str, &str)]) {
-        let mut config: ConfigMap = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut config: ConfigMap = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         config.insert("name".into(), name.into());
-        self.lock().insert(name.into(), (config, TargetState::Started));
+        self.lock()
+            .insert(name.into(), (config, TargetState::Started));
     }
 
     /// Adds a file source connector named `name`.
@@ -48,7 +52,10 @@ impl FakeHerder {
         self.add(
             name,
             &[
-                ("connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector"),
+                (
+                    "connector.class",
+                    "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                ),
                 ("file", "/tmp/in"),
                 ("topic", "t"),
                 ("tasks.max", "1"),
@@ -91,14 +98,22 @@ fn connector_type(config: &ConfigMap) -> ConnectorType {
 fn info(name: &str, config: ConfigMap) -> ConnectorInfo {
     ConnectorInfo {
         name: name.into(),
-        tasks: vec![ConnectorTaskId { connector: name.into(), task: 0 }],
+        tasks: vec![ConnectorTaskId {
+            connector: name.into(),
+            task: 0,
+        }],
         connector_type: connector_type(&config),
         config,
     }
 }
 
 fn task_state(id: u32, state: &str) -> TaskStateInfo {
-    TaskStateInfo { id, state: state.into(), worker_id: WORKER_ID.into(), trace: None }
+    TaskStateInfo {
+        id,
+        state: state.into(),
+        worker_id: WORKER_ID.into(),
+        trace: None,
+    }
 }
 
 impl Herder for FakeHerder {
@@ -111,7 +126,11 @@ impl Herder for FakeHerder {
     }
 
     fn health(&self) -> WorkerHealth {
-        self.health.lock().unwrap().clone()
+        let health = self.health.lock().unwrap().clone();
+        if health.status == "slow" {
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        health
     }
 
     fn connectors(&self) -> Vec<String> {
@@ -121,7 +140,10 @@ impl Herder for FakeHerder {
     fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError> {
         let config = self.config_of(name)?;
         match config.get("fake.info").map(String::as_str) {
-            Some("slow") => std::thread::sleep(Duration::from_secs(2)),
+            Some("slow") => {
+                self.record(format!("slow info {name}"));
+                std::thread::sleep(Duration::from_secs(2));
+            }
             Some("panic") => panic!("fake herder panic"),
             _ => {}
         }
@@ -148,7 +170,9 @@ impl Herder for FakeHerder {
         let mut connectors = self.lock();
         let existed = connectors.contains_key(name);
         if existed && !allow_replace {
-            return Err(HerderError::AlreadyExists(format!("Connector {name} already exists")));
+            return Err(HerderError::AlreadyExists(format!(
+                "Connector {name} already exists"
+            )));
         }
         let state = match connectors.get(name) {
             Some((_, state)) => *state,
@@ -156,8 +180,13 @@ impl Herder for FakeHerder {
         };
         connectors.insert(name.into(), (config.clone(), state));
         drop(connectors);
-        self.record(format!("put {name} replace={allow_replace} initial={initial_state:?}"));
-        Ok(Created { created: !existed, info: info(name, config) })
+        self.record(format!(
+            "put {name} replace={allow_replace} initial={initial_state:?}"
+        ));
+        Ok(Created {
+            created: !existed,
+            info: info(name, config),
+        })
     }
 
     fn patch_connector_config(
@@ -166,7 +195,9 @@ impl Herder for FakeHerder {
         patch: BTreeMap<String, Option<String>>,
     ) -> Result<ConnectorInfo, HerderError> {
         let mut connectors = self.lock();
-        let (config, _) = connectors.get_mut(name).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let (config, _) = connectors
+            .get_mut(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         for (key, value) in patch {
             match value {
                 Some(value) => config.insert(key, value),
@@ -177,7 +208,10 @@ impl Herder for FakeHerder {
     }
 
     fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
-        self.lock().remove(name).map(|_| ()).ok_or_else(|| HerderError::connector_not_found(name))?;
+        self.lock()
+            .remove(name)
+            .map(|_| ())
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         self.record(format!("delete {name}"));
         Ok(())
     }
@@ -190,7 +224,11 @@ impl Herder for FakeHerder {
         }
         Ok(ConnectorStateInfo {
             name: name.into(),
-            connector: ConnectorState { state: "RUNNING".into(), worker_id: WORKER_ID.into(), trace: None },
+            connector: ConnectorState {
+                state: "RUNNING".into(),
+                worker_id: WORKER_ID.into(),
+                trace: None,
+            },
             tasks: vec![task_state(0, "RUNNING")],
             connector_type: connector_type(&config),
         })
@@ -199,14 +237,25 @@ impl Herder for FakeHerder {
     fn task_status(&self, name: &str, task: u32) -> Result<TaskStateInfo, HerderError> {
         match self.config_of(name) {
             Ok(_) if task == 0 => Ok(task_state(0, "RUNNING")),
-            _ => Err(HerderError::NotFound(format!("No status found for task {name}-{task}"))),
+            _ => Err(HerderError::NotFound(format!(
+                "No status found for task {name}-{task}"
+            ))),
         }
     }
 
     fn task_configs(&self, name: &str) -> Result<Vec<TaskInfo>, HerderError> {
         let mut config = self.config_of(name)?;
-        config.insert("task.class".into(), "org.apache.kafka.connect.file.FileStreamSourceTask".into());
-        Ok(vec![TaskInfo { id: ConnectorTaskId { connector: name.into(), task: 0 }, config }])
+        config.insert(
+            "task.class".into(),
+            "org.apache.kafka.connect.file.FileStreamSourceTask".into(),
+        );
+        Ok(vec![TaskInfo {
+            id: ConnectorTaskId {
+                connector: name.into(),
+                task: 0,
+            },
+            config,
+        }])
     }
 
     fn restart_connector(
@@ -216,7 +265,9 @@ impl Herder for FakeHerder {
         only_failed: bool,
     ) -> Result<Option<ConnectorStateInfo>, HerderError> {
         self.config_of(name)?;
-        self.record(format!("restart {name} tasks={include_tasks} failed={only_failed}"));
+        self.record(format!(
+            "restart {name} tasks={include_tasks} failed={only_failed}"
+        ));
         if !include_tasks && !only_failed {
             return Ok(None);
         }
@@ -233,7 +284,9 @@ impl Herder for FakeHerder {
     fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError> {
         self.config_of(name)?;
         if task != 0 {
-            return Err(HerderError::NotFound(format!("Task {name}-{task} not found")));
+            return Err(HerderError::NotFound(format!(
+                "Task {name}-{task} not found"
+            )));
         }
         self.record(format!("restart task {name}-{task}"));
         Ok(())
@@ -267,18 +320,27 @@ impl Herder for FakeHerder {
             "offset": {"position": 42}
         }))
         .unwrap();
-        Ok(ConnectorOffsets { offsets: vec![entry] })
+        Ok(ConnectorOffsets {
+            offsets: vec![entry],
+        })
     }
 
     fn alter_offsets(&self, name: &str, offsets: ConnectorOffsets) -> Result<Message, HerderError> {
         self.require_stopped(name)?;
-        self.record(format!("alter offsets {name} {}", serde_json::to_string(&offsets).unwrap()));
-        Ok(Message { message: "The offsets for this connector have been altered successfully".into() })
+        self.record(format!(
+            "alter offsets {name} {}",
+            serde_json::to_string(&offsets).unwrap()
+        ));
+        Ok(Message {
+            message: "The offsets for this connector have been altered successfully".into(),
+        })
     }
 
     fn reset_offsets(&self, name: &str) -> Result<Message, HerderError> {
         self.require_stopped(name)?;
-        Ok(Message { message: "The offsets for this connector have been reset successfully".into() })
+        Ok(Message {
+            message: "The offsets for this connector have been reset successfully".into(),
+        })
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
@@ -288,11 +350,23 @@ impl Herder for FakeHerder {
             version: version.map(str::to_owned),
         };
         let mut plugins = vec![
-            plugin("org.apache.kafka.connect.file.FileStreamSinkConnector", "sink", Some("4.0.0")),
-            plugin("org.apache.kafka.connect.file.FileStreamSourceConnector", "source", Some("4.0.0")),
+            plugin(
+                "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                "sink",
+                Some("4.0.0"),
+            ),
+            plugin(
+                "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                "source",
+                Some("4.0.0"),
+            ),
         ];
         if !connectors_only {
-            plugins.push(plugin("org.apache.kafka.connect.json.JsonConverter", "converter", None));
+            plugins.push(plugin(
+                "org.apache.kafka.connect.json.JsonConverter",
+                "converter",
+                None,
+            ));
         }
         plugins
     }

@@ -35,7 +35,12 @@ impl TestServer {
             .unwrap();
         let addr = server.local_addrs()[0];
         server.start(herder.clone(), loggers.clone());
-        TestServer { server, addr, herder, loggers }
+        TestServer {
+            server,
+            addr,
+            herder,
+            loggers,
+        }
     }
 
     pub async fn get(&self, path: &str) -> HttpResponse {
@@ -68,14 +73,23 @@ impl HttpResponse {
     }
 
     pub fn json(&self) -> Value {
-        assert_eq!(self.header("content-type"), Some("application/json"), "{self:?}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "{self:?}"
+        );
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// Asserts the status and the Kafka error shape, and returns the message.
     pub fn error(&self, status: u16) -> String {
-        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
         let body = self.json();
         assert_eq!(body["error_code"], status, "{body}");
         assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
@@ -84,14 +98,28 @@ impl HttpResponse {
 
     /// Asserts an empty-bodied response.
     pub fn assert_empty(&self, status: u16) {
-        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
-        assert!(self.body.is_empty(), "{}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert!(
+            self.body.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
         assert_eq!(self.header("content-type"), None);
     }
 }
 
 /// One request on a fresh connection (`Connection: close`).
-pub async fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> HttpResponse {
+pub async fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> HttpResponse {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let body = body.unwrap_or_default();
     let head = format!(
@@ -107,7 +135,10 @@ pub async fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&s
 }
 
 fn parse_response(raw: &[u8]) -> HttpResponse {
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("no header end");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no header end");
     let head = std::str::from_utf8(&raw[..split]).unwrap();
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap();
@@ -118,7 +149,11 @@ fn parse_response(raw: &[u8]) -> HttpResponse {
             (name.trim().to_owned(), value.trim().to_owned())
         })
         .collect();
-    HttpResponse { status, headers, body: raw[split + 4..].to_vec() }
+    HttpResponse {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
 }
 
 /// Compares `actual` with `rest/golden/<name>.json` structurally (key order ignored).
