@@ -12,6 +12,7 @@ use ferry_runtime::herder::standalone::StandaloneHerder;
 use ferry_runtime::herder::Herder;
 use ferry_runtime::kafka::{cluster_id, ClientSettings, ConverterDefaults, EmbeddedBroker};
 use ferry_runtime::plugin::{host_log_callback, PluginRegistry};
+use ferry_runtime::rest::{RestOptions, RestServer};
 use ferry_runtime::storage::FileOffsetStore;
 use ferry_runtime::worker::{StatusStore, Worker};
 use tracing::{error, info, warn};
@@ -77,13 +78,15 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
     let offsets = FileOffsetStore::open(&offsets_file).map_err(anyhow::Error::msg)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("Cannot start the async runtime")?;
-    let listener_cfg = config.rest.listeners.first().cloned().context("no REST listener")?;
-    let host = if listener_cfg.host.is_empty() { "0.0.0.0".to_owned() } else { listener_cfg.host.clone() };
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind((host.as_str(), listener_cfg.port)))
-        .with_context(|| format!("Cannot listen on {host}:{}", listener_cfg.port))?;
-    let bound_port = listener.local_addr()?.port();
-    let worker_id = config.rest.worker_id_for(if listener_cfg.host.is_empty() { "localhost" } else { &listener_cfg.host }, Some(bound_port));
+    let options = RestOptions {
+        topic_tracking_enabled: config.topic_tracking_enable,
+        topic_tracking_reset_enabled: config.topic_tracking_allow_reset,
+        ..RestOptions::default()
+    };
+    let server = runtime.block_on(RestServer::bind(&config.rest, options)).context("Cannot start the REST server")?;
+    let bound = *server.local_addrs().first().context("no REST listener")?;
+    let listener_host = config.rest.listeners.first().map(|l| l.host.clone()).unwrap_or_default();
+    let worker_id = config.rest.worker_id_for(if listener_host.is_empty() { "localhost" } else { &listener_host }, Some(bound.port()));
 
     let worker = Arc::new(Worker {
         worker_id: worker_id.clone(),
@@ -101,8 +104,11 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
     });
     let herder = Arc::new(StandaloneHerder::new(worker.clone(), cluster_id(&clients, Duration::from_secs(5))));
-    let server = runtime.spawn(ferry_runtime::rest::serve(listener, herder.clone() as Arc<dyn Herder>, loggers));
-    info!(worker_id = %worker_id, rest = %format!("http://{host}:{bound_port}/"), "REST server listening");
+    {
+        let _guard = runtime.enter();
+        server.start(herder.clone() as Arc<dyn Herder>, loggers);
+    }
+    info!(worker_id = %worker_id, rest = %format!("http://{bound}/"), "REST server listening");
 
     for c in connectors {
         let name = c.name.clone();
@@ -127,7 +133,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         signal
     });
     info!(signal = stop, "Stopping");
-    server.abort();
+    runtime.block_on(server.shutdown());
     herder.stop_all();
     runtime.shutdown_timeout(Duration::from_secs(1));
     info!("Ferry stopped");

@@ -52,8 +52,11 @@ fn bad(m: &str) -> HerderError {
     HerderError::BadRequest(m.to_owned())
 }
 
+/// A sink partition and its new offset (`None` removes it).
+type SinkOffset = ((String, i32), Option<i64>);
+
 /// Kafka's `SinkUtils.parseSinkConnectorOffsets`.
-fn parse_sink(offsets: &ConnectorOffsets) -> Result<Vec<((String, i32), Option<i64>)>, HerderError> {
+fn parse_sink(offsets: &ConnectorOffsets) -> Result<Vec<SinkOffset>, HerderError> {
     let number = |v: &Value| -> Option<i64> { v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) };
     offsets
         .offsets
@@ -146,6 +149,7 @@ pub fn alter(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap
         }
         PluginKind::Sink => {
             let parsed = parse_sink(&offsets)?;
+            refuse_on_embedded(worker, "altered")?;
             let handled = connector_alter(class, name, config, &doc)?;
             let group = sink_group_id(name, config);
             let sub = subscription(config);
@@ -168,6 +172,17 @@ pub fn alter(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap
     }
 }
 
+/// librdkafka's mock cluster (the embedded broker) cannot change a consumer group's offsets
+/// from outside the group, and aborts the process on DeleteGroups: refuse before reaching it.
+fn refuse_on_embedded(worker: &Worker, verb: &str) -> Result<(), HerderError> {
+    if worker.clients.embedded.is_some() {
+        return Err(HerderError::Internal(format!(
+            "Sink connector offsets cannot be {verb} on the embedded broker, which does not support changing consumer group offsets; set bootstrap.servers to a Kafka cluster to use this"
+        )));
+    }
+    Ok(())
+}
+
 fn zombie(name: &str, cause: &str, verb: &str) -> HerderError {
     HerderError::Internal(format!(
         "Failed to {verb} consumer group offsets for connector {name} either because its tasks haven't stopped completely yet or the connector was resumed before the request to {verb} its offsets could be successfully completed. If the connector is in a stopped state, this operation can be safely retried. If it doesn't eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks. ({cause})"
@@ -186,6 +201,7 @@ pub fn reset(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap
             Ok(message(handled, "reset"))
         }
         PluginKind::Sink => {
+            refuse_on_embedded(worker, "reset")?;
             let group = sink_group_id(name, config);
             let known = groups::committed(&worker.clients, &group, &subscription(config)).map_err(HerderError::Internal)?;
             let doc = Value::Array(known.iter().map(|((t, p), _)| json!({"partition": {"kafka_topic": t, "kafka_partition": p}, "offset": null})).collect());
