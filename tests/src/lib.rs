@@ -31,12 +31,12 @@ use anyhow::{bail, Context as _};
 
 pub use broker::{nisshi_binary, Broker, BrokerOptions, Storage};
 pub use paths::{ferry_binary, plugin_so, target_dir, workspace_root};
-pub use worker::{write_properties, WorkerProcess};
 pub use python::{
     committed_offsets, consume_all, consume_all_with_isolation, create_topic,
     describe_topic_configs, list_topics, produce, produce_records, python_binary, run_python,
     run_python_with_input, ConsumedRecord, KeyValue, ProduceRecord,
 };
+pub use worker::{write_properties, WorkerProcess};
 
 /// A generous default for waiting on a condition: slow CI machines must not fail a test that is
 /// merely slow. Scaled by `FERRY_TIMEOUT_SCALE` (see [`scaled`]).

@@ -30,7 +30,12 @@ impl WorkerProcess {
     /// Write `worker.properties` in `dir` (bootstrap, a free REST port, the offsets file, the
     /// plugins next to the binary, plus `extra`) and start `ferry standalone` with the given
     /// connector files. Returns once the worker logs that it started.
-    pub fn standalone(dir: &Path, bootstrap: &str, extra: &[(&str, &str)], connector_files: &[PathBuf]) -> anyhow::Result<WorkerProcess> {
+    pub fn standalone(
+        dir: &Path,
+        bootstrap: &str,
+        extra: &[(&str, &str)],
+        connector_files: &[PathBuf],
+    ) -> anyhow::Result<WorkerProcess> {
         let port = free_port()?;
         let listeners = format!("http://127.0.0.1:{port}");
         let offsets = dir.join("connect.offsets").display().to_string();
@@ -47,7 +52,14 @@ impl WorkerProcess {
         write_properties(&worker_file, &pairs)?;
         let mut args = vec!["standalone".to_owned(), worker_file.display().to_string()];
         args.extend(connector_files.iter().map(|p| p.display().to_string()));
-        let mut w = WorkerProcess { child: None, dir: dir.to_path_buf(), log: dir.join("worker-0.log"), port, args, starts: 0 };
+        let mut w = WorkerProcess {
+            child: None,
+            dir: dir.to_path_buf(),
+            log: dir.join("worker-0.log"),
+            port,
+            args,
+            starts: 0,
+        };
         w.start()?;
         Ok(w)
     }
@@ -58,7 +70,10 @@ impl WorkerProcess {
         let log = File::create(&self.log)?;
         let child = Command::new(ferry_binary()?)
             .args(&self.args)
-            .env("RUST_LOG", std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "info".into()))
+            .env(
+                "RUST_LOG",
+                std::env::var("FERRY_TEST_LOG").unwrap_or_else(|_| "info".into()),
+            )
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))
             .spawn()
@@ -74,7 +89,9 @@ impl WorkerProcess {
     }
 
     fn exited(&mut self) -> bool {
-        self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(Some(_))))
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(Some(_))))
     }
 
     /// The REST base URL, `http://127.0.0.1:PORT`.
@@ -89,7 +106,13 @@ impl WorkerProcess {
 
     /// Every log of every start, concatenated.
     pub fn all_logs(&self) -> String {
-        (0..self.starts).map(|i| std::fs::read_to_string(self.dir.join(format!("worker-{i}.log"))).unwrap_or_default()).collect::<Vec<_>>().join("\n")
+        (0..self.starts)
+            .map(|i| {
+                std::fs::read_to_string(self.dir.join(format!("worker-{i}.log")))
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     pub fn pid(&self) -> Option<u32> {
@@ -107,8 +130,12 @@ impl WorkerProcess {
 
     /// SIGTERM and wait for a clean exit; returns the exit status code.
     pub fn stop(&mut self) -> anyhow::Result<Option<i32>> {
-        let Some(mut c) = self.child.take() else { return Ok(None) };
-        let status = Command::new("kill").args(["-TERM", &c.id().to_string()]).status()?;
+        let Some(mut c) = self.child.take() else {
+            return Ok(None);
+        };
+        let status = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()?;
         if !status.success() {
             bail!("kill -TERM failed");
         }
@@ -119,7 +146,10 @@ impl WorkerProcess {
             std::thread::sleep(Duration::from_millis(100));
         }
         c.kill()?;
-        bail!("ferry did not stop within 60 s of SIGTERM; log:\n{}", self.log_text())
+        bail!(
+            "ferry did not stop within 60 s of SIGTERM; log:\n{}",
+            self.log_text()
+        )
     }
 
     /// Start again with the same files (after `kill9` or `stop`).

@@ -2,6 +2,8 @@
 //! Python clients. These fail (they never skip) when nisshi or the venv is missing: run
 //! `scripts/test.sh setup` to install them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
 use std::time::Duration;
 
 use ferry_tests::python::{committed_offsets, describe_topic_configs, list_topics};

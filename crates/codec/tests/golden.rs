@@ -1,6 +1,8 @@
 //! Golden tests of the batch wire format. Any change to the encoding changes these files and
 //! shows up in review. Regenerate deliberately with `FERRY_BLESS=1 cargo test -p ferry-codec`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 

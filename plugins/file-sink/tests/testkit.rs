@@ -1,5 +1,7 @@
 //! The file sink, driven in-process by the SDK testkit.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
 use ferry_file_sink::FileStreamSinkConnector;
 use ferry_plugin_sdk::prelude::*;
 use ferry_plugin_sdk::testkit::{SinkHarness, TestRecord};
@@ -42,7 +44,11 @@ fn writes_structs_exactly_as_kafka_does() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sink.txt");
     let out_s = out.display().to_string();
-    let mut h = SinkHarness::<FileStreamSinkConnector>::new(&[("name", "File-Sink-Connector"), ("file", &out_s)]).unwrap();
+    let mut h = SinkHarness::<FileStreamSinkConnector>::new(&[
+        ("name", "File-Sink-Connector"),
+        ("file", &out_s),
+    ])
+    .unwrap();
     let config = h.task_configs(1).unwrap().remove(0);
     let tp = TopicPartition::new("sqlite-sample-Models", 0);
     let mut task = h.start_task(&config, std::slice::from_ref(&tp)).unwrap();
@@ -61,14 +67,24 @@ fn writes_structs_exactly_as_kafka_does() {
                 .unwrap()
                 .with("brand_id", brand)
                 .unwrap();
-            TestRecord::new(&tp.topic, 0, i as i64, Some(schema.clone()), Value::Struct(row))
+            TestRecord::new(
+                &tp.topic,
+                0,
+                i as i64,
+                Some(schema.clone()),
+                Value::Struct(row),
+            )
         })
         .collect();
     task.put(&records[..10]).unwrap();
     task.put(&records[10..]).unwrap();
     assert_eq!(task.commit().unwrap(), vec![(tp.clone(), 17)]);
     task.stop().unwrap();
-    let expected = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/models-sink.expected.txt")).unwrap();
+    let expected = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/models-sink.expected.txt"
+    ))
+    .unwrap();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
 }
 
@@ -77,30 +93,67 @@ fn strings_bytes_and_tombstones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sink.txt");
     let out_s = out.display().to_string();
-    let h = SinkHarness::<FileStreamSinkConnector>::new(&[("name", "s"), ("file", &out_s)]).unwrap();
+    let h =
+        SinkHarness::<FileStreamSinkConnector>::new(&[("name", "s"), ("file", &out_s)]).unwrap();
     let tp = TopicPartition::new("t", 3);
-    let mut task = h.start_task(&[("file".to_owned(), out_s.clone())].into(), std::slice::from_ref(&tp)).unwrap();
+    let mut task = h
+        .start_task(
+            &[("file".to_owned(), out_s.clone())].into(),
+            std::slice::from_ref(&tp),
+        )
+        .unwrap();
     task.put(&[
-        TestRecord::new("t", 3, 5, Some(Schema::primitive(Type::String)), Value::from("héllo")),
+        TestRecord::new(
+            "t",
+            3,
+            5,
+            Some(Schema::primitive(Type::String)),
+            Value::from("héllo"),
+        ),
         TestRecord::new("t", 3, 6, None, Value::Bytes(b"raw".to_vec())),
         TestRecord::new("t", 3, 7, None, Value::Null),
-        TestRecord::new("t", 3, 8, None, Value::Map(vec![(Value::from("k"), Value::Int64(0))])),
+        TestRecord::new(
+            "t",
+            3,
+            8,
+            None,
+            Value::Map(vec![(Value::from("k"), Value::Int64(0))]),
+        ),
     ])
     .unwrap();
     assert_eq!(task.commit().unwrap(), vec![(tp, 9)]);
     task.stop().unwrap();
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "héllo\nraw\nnull\n{k=0}\n");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "héllo\nraw\nnull\n{k=0}\n"
+    );
 }
 
 #[test]
 fn an_unwritable_file_fails_start_with_kafkas_message() {
-    let h = SinkHarness::<FileStreamSinkConnector>::new(&[("name", "s"), ("file", "/nonexistent-dir/x.txt")]).unwrap();
-    let err = h.start_task(&[("file".to_owned(), "/nonexistent-dir/x.txt".to_owned())].into(), &[]).err().unwrap();
-    assert!(err.to_string().starts_with("Couldn't find or create file '/nonexistent-dir/x.txt' for FileStreamSinkTask"), "{err}");
+    let h = SinkHarness::<FileStreamSinkConnector>::new(&[
+        ("name", "s"),
+        ("file", "/nonexistent-dir/x.txt"),
+    ])
+    .unwrap();
+    let err = h
+        .start_task(
+            &[("file".to_owned(), "/nonexistent-dir/x.txt".to_owned())].into(),
+            &[],
+        )
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().starts_with(
+            "Couldn't find or create file '/nonexistent-dir/x.txt' for FileStreamSinkTask"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn task_configs_are_copies_for_every_task() {
-    let mut h = SinkHarness::<FileStreamSinkConnector>::new(&[("name", "s"), ("file", "/tmp/x")]).unwrap();
+    let mut h =
+        SinkHarness::<FileStreamSinkConnector>::new(&[("name", "s"), ("file", "/tmp/x")]).unwrap();
     assert_eq!(h.task_configs(3).unwrap().len(), 3);
 }

@@ -90,7 +90,7 @@ mod tests {
             "The value for the 'position' key in the offset is expected to be a Long value"
         );
         assert_eq!(
-            msg(json!({"position": 3.14})),
+            msg(json!({"position": 2.5})),
             "The value for the 'position' key in the offset is expected to be a Long value"
         );
         assert_eq!(

@@ -12,7 +12,12 @@ const USAGE: &str = "Usage:
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["standalone", worker, connectors @ ..] => standalone::run(worker, connectors),
         ["plugin", "check", path] => plugin_check::run(path),
         ["--version" | "-V" | "version"] => {

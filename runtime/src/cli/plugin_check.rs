@@ -15,13 +15,25 @@ pub fn run(path: &str) -> anyhow::Result<ExitCode> {
         Ok(classes) => {
             if let Some(first) = classes.first() {
                 let info = &first.library.info;
-                println!("{path}: ok (plugin ABI {}.{}, plugin-sdk {})", info.abi_major, info.abi_minor, info.sdk_version);
+                println!(
+                    "{path}: ok (plugin ABI {}.{}, plugin-sdk {})",
+                    info.abi_major, info.abi_minor, info.sdk_version
+                );
             }
             for c in &classes {
                 println!("  {} {} version {}", c.kind.as_str(), c.class, c.version);
                 println!("    task class: {}", c.task_class);
                 for key in c.config_def.keys() {
-                    let default = key.default_string().map(|d| format!(" (default: {d})")).unwrap_or_else(|| if key.is_required() { " (required)".into() } else { String::new() });
+                    let default = key
+                        .default_string()
+                        .map(|d| format!(" (default: {d})"))
+                        .unwrap_or_else(|| {
+                            if key.is_required() {
+                                " (required)".into()
+                            } else {
+                                String::new()
+                            }
+                        });
                     println!("    {} {}{}", key.name, key.ty.name(), default);
                 }
             }

@@ -20,12 +20,22 @@ use tracing::{error, info, warn};
 /// Plugins bundled with Ferry are built next to the binary; with no `plugin.path`, the
 /// `lib*.so` files there (not its subdirectories, which hold build artefacts) are loaded.
 fn default_plugin_path() -> Vec<String> {
-    let Some(dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) else { return Vec::new() };
+    let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+    else {
+        return Vec::new();
+    };
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "so") && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("lib")))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension().is_some_and(|e| e == "so")
+                        && p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("lib"))
+                })
                 .map(|p| p.display().to_string())
                 .collect()
         })
@@ -35,19 +45,25 @@ fn default_plugin_path() -> Vec<String> {
 }
 
 fn load_worker_config(path: &str) -> anyhow::Result<WorkerConfig> {
-    let props = properties::load_file(Path::new(path)).with_context(|| format!("Cannot read the worker config {path}"))?;
-    let config = WorkerConfig::from_properties(&props, Mode::Standalone).with_context(|| format!("Invalid worker config {path}"))?;
+    let props = properties::load_file(Path::new(path))
+        .with_context(|| format!("Cannot read the worker config {path}"))?;
+    let config = WorkerConfig::from_properties(&props, Mode::Standalone)
+        .with_context(|| format!("Invalid worker config {path}"))?;
     config.log_ignored_keys();
     Ok(config)
 }
 
 pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let loggers = ferry_runtime::logging::init_logging(std::env::var_os("FERRY_LOG_JSON").is_some());
+    let loggers =
+        ferry_runtime::logging::init_logging(std::env::var_os("FERRY_LOG_JSON").is_some());
     let config = load_worker_config(worker_file)?;
     let connectors = connector_files
         .iter()
-        .map(|f| ConnectorFile::load(Path::new(f)).with_context(|| format!("Cannot read the connector config {f}")))
+        .map(|f| {
+            ConnectorFile::load(Path::new(f))
+                .with_context(|| format!("Cannot read the connector config {f}"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let mut embedded = None;
@@ -70,32 +86,70 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         embedded,
     };
 
-    let plugin_path: Vec<String> = if config.plugin_path.is_empty() { default_plugin_path() } else { config.plugin_path.iter().map(|p| p.display().to_string()).collect() };
+    let plugin_path: Vec<String> = if config.plugin_path.is_empty() {
+        default_plugin_path()
+    } else {
+        config
+            .plugin_path
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect()
+    };
     let registry = PluginRegistry::scan(&plugin_path, host_log_callback());
     info!(classes = registry.classes().len(), rejected = registry.rejected().len(), plugin_path = ?plugin_path, "Scanned plugins");
 
-    let offsets_file: PathBuf = config.offset_storage_file.clone().context("offset.storage.file.filename is required in standalone mode")?;
+    let offsets_file: PathBuf = config
+        .offset_storage_file
+        .clone()
+        .context("offset.storage.file.filename is required in standalone mode")?;
     let offsets = FileOffsetStore::open(&offsets_file).map_err(anyhow::Error::msg)?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("Cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("Cannot start the async runtime")?;
     let options = RestOptions {
         topic_tracking_enabled: config.topic_tracking_enable,
         topic_tracking_reset_enabled: config.topic_tracking_allow_reset,
         ..RestOptions::default()
     };
-    let server = runtime.block_on(RestServer::bind(&config.rest, options)).context("Cannot start the REST server")?;
+    let server = runtime
+        .block_on(RestServer::bind(&config.rest, options))
+        .context("Cannot start the REST server")?;
     let bound = *server.local_addrs().first().context("no REST listener")?;
-    let listener_host = config.rest.listeners.first().map(|l| l.host.clone()).unwrap_or_default();
-    let worker_id = config.rest.worker_id_for(if listener_host.is_empty() { "localhost" } else { &listener_host }, Some(bound.port()));
+    let listener_host = config
+        .rest
+        .listeners
+        .first()
+        .map(|l| l.host.clone())
+        .unwrap_or_default();
+    let worker_id = config.rest.worker_id_for(
+        if listener_host.is_empty() {
+            "localhost"
+        } else {
+            &listener_host
+        },
+        Some(bound.port()),
+    );
 
     let worker = Arc::new(Worker {
         worker_id: worker_id.clone(),
         registry: Arc::new(registry),
         clients: clients.clone(),
         converters: ConverterDefaults {
-            key: (config.key_converter.clone(), config.key_converter_config.clone()),
-            value: (config.value_converter.clone(), config.value_converter_config.clone()),
-            header: (config.header_converter.clone(), config.header_converter_config.clone()),
+            key: (
+                config.key_converter.clone(),
+                config.key_converter_config.clone(),
+            ),
+            value: (
+                config.value_converter.clone(),
+                config.value_converter_config.clone(),
+            ),
+            header: (
+                config.header_converter.clone(),
+                config.header_converter_config.clone(),
+            ),
         },
         offsets: Arc::new(offsets),
         statuses: Arc::new(StatusStore::default()),
@@ -103,7 +157,10 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         offset_flush_timeout: config.offset_flush_timeout,
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
     });
-    let herder = Arc::new(StandaloneHerder::new(worker.clone(), cluster_id(&clients, Duration::from_secs(5))));
+    let herder = Arc::new(StandaloneHerder::new(
+        worker.clone(),
+        cluster_id(&clients, Duration::from_secs(5)),
+    ));
     {
         let _guard = runtime.enter();
         server.start(herder.clone() as Arc<dyn Herder>, loggers);
@@ -120,7 +177,10 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         info!(connector = %name, "Created connector");
     }
     herder.set_ready();
-    info!(elapsed_ms = started.elapsed().as_millis() as u64, "Ferry standalone worker started");
+    info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "Ferry standalone worker started"
+    );
 
     let stop = runtime.block_on(async {
         let tick_herder = herder.clone();

@@ -51,7 +51,11 @@ pub trait Herder: Send + Sync + 'static {
         initial_state: Option<TargetState>,
     ) -> Result<Created, HerderError>;
     /// `PATCH /connectors/{name}/config`: `None` values delete keys.
-    fn patch_connector_config(&self, name: &str, patch: BTreeMap<String, Option<String>>) -> Result<ConnectorInfo, HerderError>;
+    fn patch_connector_config(
+        &self,
+        name: &str,
+        patch: BTreeMap<String, Option<String>>,
+    ) -> Result<ConnectorInfo, HerderError>;
     /// `DELETE /connectors/{name}`.
     fn delete_connector(&self, name: &str) -> Result<(), HerderError>;
 
@@ -64,7 +68,12 @@ pub trait Herder: Send + Sync + 'static {
 
     /// `POST /connectors/{name}/restart`: `None` when only the connector was restarted
     /// (204 in Kafka), the plan otherwise (202).
-    fn restart_connector(&self, name: &str, include_tasks: bool, only_failed: bool) -> Result<Option<ConnectorStateInfo>, HerderError>;
+    fn restart_connector(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<Option<ConnectorStateInfo>, HerderError>;
     /// `POST /connectors/{name}/tasks/{task}/restart`.
     fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError>;
     /// `PUT /connectors/{name}/pause|resume|stop`.

@@ -25,9 +25,19 @@ fn java_map(config: &BTreeMap<String, String>) -> String {
 }
 
 /// Find the connector class a config names.
-pub fn connector_class(registry: &PluginRegistry, config: &BTreeMap<String, String>) -> Result<Arc<PluginClass>, HerderError> {
-    let Some(name) = config.get("connector.class").map(|c| c.trim()).filter(|c| !c.is_empty()) else {
-        return Err(HerderError::BadRequest(format!("Connector config {} contains no connector type", java_map(config))));
+pub fn connector_class(
+    registry: &PluginRegistry,
+    config: &BTreeMap<String, String>,
+) -> Result<Arc<PluginClass>, HerderError> {
+    let Some(name) = config
+        .get("connector.class")
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    else {
+        return Err(HerderError::BadRequest(format!(
+            "Connector config {} contains no connector type",
+            java_map(config)
+        )));
     };
     registry.find(name).cloned().ok_or_else(|| {
         let available: Vec<&str> = registry.classes().iter().map(|c| c.class.as_str()).collect();
@@ -44,7 +54,10 @@ fn entry(def: &ConfigDef, value: &ConfigValue) -> Value {
 }
 
 /// Validate `config` against the framework's keys and the connector's own.
-pub fn validate(registry: &PluginRegistry, config: &BTreeMap<String, String>) -> Result<Validation, HerderError> {
+pub fn validate(
+    registry: &PluginRegistry,
+    config: &BTreeMap<String, String>,
+) -> Result<Validation, HerderError> {
     let class = connector_class(registry, config)?;
     let framework = match class.kind {
         PluginKind::Source => source_connector_def(),
@@ -55,9 +68,18 @@ pub fn validate(registry: &PluginRegistry, config: &BTreeMap<String, String>) ->
         add_sink_topic_errors(config, &mut framework_values);
     }
     let plugin_values = plugin_validate(&class, config)?;
-    let mut configs: Vec<Value> = framework_values.iter().map(|v| entry(&framework, v)).collect();
-    let mut errors: Vec<String> = framework_values.iter().flat_map(|v| v.errors.clone()).collect();
-    for v in plugin_values.iter().filter(|v| framework.key(&v.name).is_none()) {
+    let mut configs: Vec<Value> = framework_values
+        .iter()
+        .map(|v| entry(&framework, v))
+        .collect();
+    let mut errors: Vec<String> = framework_values
+        .iter()
+        .flat_map(|v| v.errors.clone())
+        .collect();
+    for v in plugin_values
+        .iter()
+        .filter(|v| framework.key(&v.name).is_none())
+    {
         configs.push(entry(&class.config_def, v));
         errors.extend(v.errors.iter().cloned());
     }
@@ -75,26 +97,51 @@ pub fn validate(registry: &PluginRegistry, config: &BTreeMap<String, String>) ->
         "groups": groups,
         "configs": configs,
     });
-    Ok(Validation { class, infos, errors })
+    Ok(Validation {
+        class,
+        infos,
+        errors,
+    })
 }
 
 /// The connector's own validation, on a fresh instance (as Kafka does).
-fn plugin_validate(class: &PluginClass, config: &BTreeMap<String, String>) -> Result<Vec<ConfigValue>, HerderError> {
+fn plugin_validate(
+    class: &PluginClass,
+    config: &BTreeMap<String, String>,
+) -> Result<Vec<ConfigValue>, HerderError> {
     let module = &class.library.module;
     let mut connector = (module.new_connector())(class.class.as_str().into())
         .into_result()
-        .map_err(|e| HerderError::Internal(format!("Failed to create connector {}: {}", class.class, e.message)))?;
+        .map_err(|e| {
+            HerderError::Internal(format!(
+                "Failed to create connector {}: {}",
+                class.class, e.message
+            ))
+        })?;
     let json = serde_json::to_string(config).map_err(|e| HerderError::Internal(e.to_string()))?;
     let raw = connector
         .validate(json.as_str().into())
         .into_result()
-        .map_err(|e| HerderError::Internal(format!("Connector {} failed to validate its configuration: {}", class.class, e.message)))?;
-    serde_json::from_str(raw.as_str()).map_err(|e| HerderError::Internal(format!("Connector {} returned malformed validation results: {e}", class.class)))
+        .map_err(|e| {
+            HerderError::Internal(format!(
+                "Connector {} failed to validate its configuration: {}",
+                class.class, e.message
+            ))
+        })?;
+    serde_json::from_str(raw.as_str()).map_err(|e| {
+        HerderError::Internal(format!(
+            "Connector {} returned malformed validation results: {e}",
+            class.class
+        ))
+    })
 }
 
 /// Kafka's 400 message for a config with errors.
 pub fn invalid_config_message(errors: &[String]) -> String {
-    let mut m = format!("Connector configuration is invalid and contains the following {} error(s):", errors.len());
+    let mut m = format!(
+        "Connector configuration is invalid and contains the following {} error(s):",
+        errors.len()
+    );
     for e in errors {
         m.push('\n');
         m.push_str(e);

@@ -55,7 +55,11 @@ fn base(settings: &ClientSettings) -> ClientConfig {
 
 /// A source task's producer (`Worker#baseProducerConfigs`): acks=all, no idempotence, one
 /// request in flight, and deliveries retried until they succeed.
-pub fn producer_config(settings: &ClientSettings, client_id: &str, overrides: &BTreeMap<String, String>) -> ClientConfig {
+pub fn producer_config(
+    settings: &ClientSettings,
+    client_id: &str,
+    overrides: &BTreeMap<String, String>,
+) -> ClientConfig {
     let mut c = base(settings);
     c.set("client.id", client_id)
         .set("acks", "all")
@@ -71,7 +75,12 @@ pub fn producer_config(settings: &ClientSettings, client_id: &str, overrides: &B
 
 /// A sink task's consumer (`Worker#baseConsumerConfigs`): group `connect-<name>`, no
 /// auto-commit, earliest offset when none is committed.
-pub fn consumer_config(settings: &ClientSettings, group_id: &str, client_id: &str, overrides: &BTreeMap<String, String>) -> ClientConfig {
+pub fn consumer_config(
+    settings: &ClientSettings,
+    group_id: &str,
+    client_id: &str,
+    overrides: &BTreeMap<String, String>,
+) -> ClientConfig {
     let mut c = base(settings);
     c.set("group.id", group_id)
         .set("client.id", client_id)
@@ -93,6 +102,7 @@ pub fn admin_config(settings: &ClientSettings) -> ClientConfig {
 
 /// The id of the Kafka cluster `settings` points at, if it answers within `timeout`.
 pub fn cluster_id(settings: &ClientSettings, timeout: std::time::Duration) -> Option<String> {
-    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> = admin_config(settings).create().ok()?;
+    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
+        admin_config(settings).create().ok()?;
     admin.inner().fetch_cluster_id(timeout)
 }

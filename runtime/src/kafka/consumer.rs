@@ -8,10 +8,10 @@ use ferry_codec::{BatchWriter, EncodeRecord, Header, Payload, WriterState};
 use ferry_data::{Schema, SchemaRef, Type};
 use ferry_plugin_abi::{BatchBuf, TimestampType};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::KafkaError;
 use rdkafka::message::{BorrowedMessage, Headers, Message, Timestamp};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::{ClientConfig, ClientContext};
-use rdkafka::error::KafkaError;
 use tracing::{debug, warn};
 
 use super::convert::Converters;
@@ -27,13 +27,17 @@ pub struct SinkConsumerContext {
 }
 
 fn tps_of(list: &TopicPartitionList) -> Vec<Tp> {
-    list.elements().iter().map(|e| (e.topic().to_owned(), e.partition())).collect()
+    list.elements()
+        .iter()
+        .map(|e| (e.topic().to_owned(), e.partition()))
+        .collect()
 }
 
 fn offsets_list(offsets: &[(Tp, i64)]) -> Result<TopicPartitionList, TaskError> {
     let mut tpl = TopicPartitionList::new();
     for ((t, p), o) in offsets {
-        tpl.add_partition_offset(t, *p, Offset::Offset(*o)).map_err(|e| TaskError::worker(e.to_string()))?;
+        tpl.add_partition_offset(t, *p, Offset::Offset(*o))
+            .map_err(|e| TaskError::worker(e.to_string()))?;
     }
     Ok(tpl)
 }
@@ -50,7 +54,9 @@ impl ClientContext for SinkConsumerContext {}
 
 impl ConsumerContext for SinkConsumerContext {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        let Rebalance::Revoke(list) = rebalance else { return };
+        let Rebalance::Revoke(list) = rebalance else {
+            return;
+        };
         let tps = tps_of(list);
         debug!(partitions = ?tps, "Partitions revoked");
         let result = self
@@ -62,7 +68,13 @@ impl ConsumerContext for SinkConsumerContext {
                 if offsets.is_empty() {
                     return Ok(());
                 }
-                consumer.commit(&offsets_list(&offsets)?, CommitMode::Sync).map_err(|e| TaskError::worker(format!("Failed to commit offsets of revoked partitions: {e}")))
+                consumer
+                    .commit(&offsets_list(&offsets)?, CommitMode::Sync)
+                    .map_err(|e| {
+                        TaskError::worker(format!(
+                            "Failed to commit offsets of revoked partitions: {e}"
+                        ))
+                    })
             });
         if let Err(e) = result {
             self.fail(e);
@@ -70,10 +82,16 @@ impl ConsumerContext for SinkConsumerContext {
     }
 
     fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        let Rebalance::Assign(list) = rebalance else { return };
+        let Rebalance::Assign(list) = rebalance else {
+            return;
+        };
         let tps = tps_of(list);
         debug!(partitions = ?tps, "Partitions assigned");
-        let result = self.core.lock().map_err(|_| TaskError::worker("sink task state poisoned")).and_then(|mut core| core.on_assigned(&tps));
+        let result = self
+            .core
+            .lock()
+            .map_err(|_| TaskError::worker("sink task state poisoned"))
+            .and_then(|mut core| core.on_assigned(&tps));
         if let Err(e) = result {
             self.fail(e);
         }
@@ -99,28 +117,76 @@ pub struct KafkaInput {
 }
 
 impl KafkaInput {
-    pub fn new(config: &ClientConfig, subscription: &Subscription, converters: Converters, core: SharedSinkCore, tracker: super::TopicTracker) -> Result<KafkaInput, TaskError> {
-        let context = SinkConsumerContext { core, failure: Mutex::new(None) };
-        let consumer: BaseConsumer<SinkConsumerContext> =
-            config.create_with_context(context).map_err(|e| TaskError::worker(format!("Cannot create the consumer: {e}")))?;
+    pub fn new(
+        config: &ClientConfig,
+        subscription: &Subscription,
+        converters: Converters,
+        core: SharedSinkCore,
+        tracker: super::TopicTracker,
+    ) -> Result<KafkaInput, TaskError> {
+        let context = SinkConsumerContext {
+            core,
+            failure: Mutex::new(None),
+        };
+        let consumer: BaseConsumer<SinkConsumerContext> = config
+            .create_with_context(context)
+            .map_err(|e| TaskError::worker(format!("Cannot create the consumer: {e}")))?;
         let subscribed = match subscription {
-            Subscription::Topics(topics) => consumer.subscribe(&topics.iter().map(String::as_str).collect::<Vec<_>>()),
+            Subscription::Topics(topics) => {
+                consumer.subscribe(&topics.iter().map(String::as_str).collect::<Vec<_>>())
+            }
             Subscription::Regex(re) => consumer.subscribe(&[&format!("^{re}")]),
         };
-        subscribed.map_err(|e| TaskError::worker(format!("Cannot subscribe to {subscription:?}: {e}")))?;
-        Ok(KafkaInput { consumer, converters, state: WriterState::default(), bytes_schema: Schema::optional_primitive(Type::Bytes), tracker, seen: Default::default(), last_transient: None })
+        subscribed
+            .map_err(|e| TaskError::worker(format!("Cannot subscribe to {subscription:?}: {e}")))?;
+        Ok(KafkaInput {
+            consumer,
+            converters,
+            state: WriterState::default(),
+            bytes_schema: Schema::optional_primitive(Type::Bytes),
+            tracker,
+            seen: Default::default(),
+            last_transient: None,
+        })
     }
 
-    fn encode(&self, writer: &mut BatchWriter<'_>, msg: &BorrowedMessage<'_>) -> Result<(), TaskError> {
+    fn encode(
+        &self,
+        writer: &mut BatchWriter<'_>,
+        msg: &BorrowedMessage<'_>,
+    ) -> Result<(), TaskError> {
         let topic = msg.topic();
-        let at = || format!("topic '{topic}', partition {}, offset {}", msg.partition(), msg.offset());
-        let fail = |what: &str, e: &dyn std::fmt::Display| TaskError::worker(format!("Failed to convert the {what} of the record at {}: {e}", at()));
-        let (key_schema, key) = self.converters.key.to_connect(topic, msg.key()).map_err(|e| fail("key", &e))?;
+        let at = || {
+            format!(
+                "topic '{topic}', partition {}, offset {}",
+                msg.partition(),
+                msg.offset()
+            )
+        };
+        let fail = |what: &str, e: &dyn std::fmt::Display| {
+            TaskError::worker(format!(
+                "Failed to convert the {what} of the record at {}: {e}",
+                at()
+            ))
+        };
+        let (key_schema, key) = self
+            .converters
+            .key
+            .to_connect(topic, msg.key())
+            .map_err(|e| fail("key", &e))?;
         let mut headers = Vec::new();
         if let Some(hs) = msg.headers() {
             for h in hs.iter() {
-                let (schema, value) = self.converters.header.to_connect_header(topic, h.key, h.value).map_err(|e| fail("header", &e))?;
-                headers.push(Header { key: h.key.to_owned(), schema, value });
+                let (schema, value) = self
+                    .converters
+                    .header
+                    .to_connect_header(topic, h.key, h.value)
+                    .map_err(|e| fail("header", &e))?;
+                headers.push(Header {
+                    key: h.key.to_owned(),
+                    schema,
+                    value,
+                });
             }
         }
         let mut rec = EncodeRecord::new(topic);
@@ -137,11 +203,17 @@ impl KafkaInput {
         match (msg.payload(), self.converters.value_is_bytes) {
             (Some(raw), true) => rec.value = Payload::Bytes(Some(&self.bytes_schema), raw),
             (payload, _) => {
-                converted = self.converters.value.to_connect(topic, payload).map_err(|e| fail("value", &e))?;
+                converted = self
+                    .converters
+                    .value
+                    .to_connect(topic, payload)
+                    .map_err(|e| fail("value", &e))?;
                 rec.value = Payload::Value(converted.0.as_ref(), &converted.1);
             }
         }
-        writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))
+        writer
+            .push(&rec)
+            .map_err(|e| TaskError::worker(e.to_string()))
     }
 
     fn report_transient(&mut self, e: &KafkaError) {
@@ -153,7 +225,14 @@ impl KafkaInput {
     }
 
     fn check_callbacks(&self) -> Result<(), TaskError> {
-        match self.consumer.context().failure.lock().ok().and_then(|mut f| f.take()) {
+        match self
+            .consumer
+            .context()
+            .failure
+            .lock()
+            .ok()
+            .and_then(|mut f| f.take())
+        {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -207,17 +286,30 @@ impl SinkInput for KafkaInput {
 
     fn seek(&mut self, (topic, partition): &Tp, offset: i64) -> Result<(), TaskError> {
         self.consumer
-            .seek(topic, *partition, Offset::Offset(offset), Duration::from_secs(10))
-            .map_err(|e| TaskError::worker(format!("Failed to seek {topic}-{partition} to {offset}: {e}")))
+            .seek(
+                topic,
+                *partition,
+                Offset::Offset(offset),
+                Duration::from_secs(10),
+            )
+            .map_err(|e| {
+                TaskError::worker(format!(
+                    "Failed to seek {topic}-{partition} to {offset}: {e}"
+                ))
+            })
     }
 
     fn pause(&mut self, tps: &[Tp]) -> Result<(), TaskError> {
         let list = offsets_list(&tps.iter().map(|tp| (tp.clone(), 0)).collect::<Vec<_>>())?;
-        self.consumer.pause(&list).map_err(|e| TaskError::worker(e.to_string()))
+        self.consumer
+            .pause(&list)
+            .map_err(|e| TaskError::worker(e.to_string()))
     }
 
     fn resume(&mut self, tps: &[Tp]) -> Result<(), TaskError> {
         let list = offsets_list(&tps.iter().map(|tp| (tp.clone(), 0)).collect::<Vec<_>>())?;
-        self.consumer.resume(&list).map_err(|e| TaskError::worker(e.to_string()))
+        self.consumer
+            .resume(&list)
+            .map_err(|e| TaskError::worker(e.to_string()))
     }
 }

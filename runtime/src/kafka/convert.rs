@@ -22,7 +22,11 @@ pub struct ConverterDefaults {
     pub header: (String, BTreeMap<String, String>),
 }
 
-fn pick(prefix: &str, worker: &(String, BTreeMap<String, String>), connector: &BTreeMap<String, String>) -> (String, BTreeMap<String, String>) {
+fn pick(
+    prefix: &str,
+    worker: &(String, BTreeMap<String, String>),
+    connector: &BTreeMap<String, String>,
+) -> (String, BTreeMap<String, String>) {
     match connector.get(prefix).filter(|c| !c.trim().is_empty()) {
         // A connector-level class takes only the connector-level settings, as in Kafka.
         Some(class) => (class.trim().to_owned(), prefixed(connector, prefix)),
@@ -36,23 +40,32 @@ fn pick(prefix: &str, worker: &(String, BTreeMap<String, String>), connector: &B
 
 fn prefixed(config: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
     let p = format!("{prefix}.");
-    config.iter().filter_map(|(k, v)| k.strip_prefix(&p).map(|k| (k.to_owned(), v.clone()))).collect()
+    config
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix(&p).map(|k| (k.to_owned(), v.clone())))
+        .collect()
 }
 
 impl Converters {
     /// Build the converters for a connector config.
-    pub fn for_connector(defaults: &ConverterDefaults, connector: &BTreeMap<String, String>) -> Result<Converters, String> {
+    pub fn for_connector(
+        defaults: &ConverterDefaults,
+        connector: &BTreeMap<String, String>,
+    ) -> Result<Converters, String> {
         let (kc, kcfg) = pick("key.converter", &defaults.key, connector);
         let (vc, vcfg) = pick("value.converter", &defaults.value, connector);
         let (hc, hcfg) = pick("header.converter", &defaults.header, connector);
-        let err = |what: &str, e: ferry_converters::ConvertError| format!("Failed to create the {what} converter: {e}");
+        let err = |what: &str, e: ferry_converters::ConvertError| {
+            format!("Failed to create the {what} converter: {e}")
+        };
         Ok(Converters {
             key: converter(&kc, ConverterTarget::Key, &kcfg).map_err(|e| err("key", e))?,
-            value_is_bytes: vc.rsplit('.').next().is_some_and(|simple| simple == "ByteArrayConverter" || simple == "ByteArray"),
+            value_is_bytes: vc
+                .rsplit('.')
+                .next()
+                .is_some_and(|simple| simple == "ByteArrayConverter" || simple == "ByteArray"),
             value: converter(&vc, ConverterTarget::Value, &vcfg).map_err(|e| err("value", e))?,
             header: header_converter(&hc, &hcfg).map_err(|e| err("header", e))?,
         })
     }
 }
-
-

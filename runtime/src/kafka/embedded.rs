@@ -20,7 +20,9 @@ pub struct EmbeddedBroker {
 
 impl std::fmt::Debug for EmbeddedBroker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedBroker").field("bootstrap", &self.bootstrap).finish()
+        f.debug_struct("EmbeddedBroker")
+            .field("bootstrap", &self.bootstrap)
+            .finish()
     }
 }
 
@@ -31,22 +33,31 @@ impl EmbeddedBroker {
         std::thread::Builder::new()
             .name("ferry-embedded-broker".into())
             .spawn(move || {
-                let cluster: MockCluster<'static, DefaultProducerContext> = match MockCluster::new(1) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(format!("Cannot start the embedded broker: {e}")));
-                        return;
-                    }
-                };
+                let cluster: MockCluster<'static, DefaultProducerContext> =
+                    match MockCluster::new(1) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            let _ = ready_tx
+                                .send(Err(format!("Cannot start the embedded broker: {e}")));
+                            return;
+                        }
+                    };
                 let _ = ready_tx.send(Ok(cluster.bootstrap_servers()));
                 for (topic, partitions, reply) in inbox {
-                    let result = cluster.create_topic(&topic, partitions.max(1), 1).map_err(|e| format!("Failed to create topic {topic}: {e}"));
+                    let result = cluster
+                        .create_topic(&topic, partitions.max(1), 1)
+                        .map_err(|e| format!("Failed to create topic {topic}: {e}"));
                     let _ = reply.send(result);
                 }
             })
             .map_err(|e| format!("Cannot start the embedded broker thread: {e}"))?;
-        let bootstrap = ready.recv().map_err(|_| "The embedded broker thread died".to_owned())??;
-        Ok(EmbeddedBroker { bootstrap, requests })
+        let bootstrap = ready
+            .recv()
+            .map_err(|_| "The embedded broker thread died".to_owned())??;
+        Ok(EmbeddedBroker {
+            bootstrap,
+            requests,
+        })
     }
 
     /// `host:port` for `bootstrap.servers`.
@@ -57,7 +68,10 @@ impl EmbeddedBroker {
     /// Create `topic` (creating an existing one is not an error).
     pub fn create_topic(&self, topic: &str, partitions: i32) -> Result<(), String> {
         let (tx, rx) = channel();
-        self.requests.send((topic.to_owned(), partitions, tx)).map_err(|_| "The embedded broker has stopped".to_owned())?;
-        rx.recv().map_err(|_| "The embedded broker has stopped".to_owned())?
+        self.requests
+            .send((topic.to_owned(), partitions, tx))
+            .map_err(|_| "The embedded broker has stopped".to_owned())?;
+        rx.recv()
+            .map_err(|_| "The embedded broker has stopped".to_owned())?
     }
 }

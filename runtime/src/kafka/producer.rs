@@ -47,15 +47,29 @@ pub struct KafkaOutput {
 }
 
 impl KafkaOutput {
-    pub fn new(config: &ClientConfig, converters: Converters, topics: TopicCreator) -> Result<KafkaOutput, String> {
+    pub fn new(
+        config: &ClientConfig,
+        converters: Converters,
+        topics: TopicCreator,
+    ) -> Result<KafkaOutput, String> {
         let (tx, deliveries) = channel();
-        let producer = config.create_with_context(AckContext { tx }).map_err(|e| format!("Cannot create the producer: {e}"))?;
-        Ok(KafkaOutput { producer, deliveries, converters, topics, cache: SchemaCache::default() })
+        let producer = config
+            .create_with_context(AckContext { tx })
+            .map_err(|e| format!("Cannot create the producer: {e}"))?;
+        Ok(KafkaOutput {
+            producer,
+            deliveries,
+            converters,
+            topics,
+            cache: SchemaCache::default(),
+        })
     }
 }
 
 fn convert_error(what: &str, topic: &str, e: impl std::fmt::Display) -> TaskError {
-    TaskError::worker(format!("Failed to convert the {what} of a record for topic {topic}: {e}"))
+    TaskError::worker(format!(
+        "Failed to convert the {what} of a record for topic {topic}: {e}"
+    ))
 }
 
 impl SourceOutput for KafkaOutput {
@@ -76,38 +90,69 @@ impl SourceOutput for KafkaOutput {
     /// rdkafka runs the delivery callbacks before `flush` returns, so the next
     /// [`drain_acks`](SourceOutput::drain_acks) sees every acknowledgement.
     fn flush(&mut self, timeout: Duration) -> Result<(), TaskError> {
-        self.producer
-            .flush(timeout)
-            .map_err(|e| TaskError::worker(format!("Failed to flush the producer within {timeout:?}: {e}")))
+        self.producer.flush(timeout).map_err(|e| {
+            TaskError::worker(format!(
+                "Failed to flush the producer within {timeout:?}: {e}"
+            ))
+        })
     }
 }
 
 impl KafkaOutput {
-    fn send_batch(&mut self, batch: &BatchBuf, first_seq: u64, cache: &mut SchemaCache) -> Result<(), TaskError> {
-        let reader = BatchReader::new(batch.as_batch_ref(), cache).map_err(|e| TaskError::worker(format!("Malformed batch from the plugin: {e}")))?;
+    fn send_batch(
+        &mut self,
+        batch: &BatchBuf,
+        first_seq: u64,
+        cache: &mut SchemaCache,
+    ) -> Result<(), TaskError> {
+        let reader = BatchReader::new(batch.as_batch_ref(), cache)
+            .map_err(|e| TaskError::worker(format!("Malformed batch from the plugin: {e}")))?;
         for (i, view) in reader.iter().enumerate() {
             let topic = view.topic().map_err(|e| TaskError::worker(e.to_string()))?;
             self.topics.ensure(topic).map_err(TaskError::worker)?;
             let key = view.key().map_err(|e| convert_error("key", topic, e))?;
             let key_bytes = match (&key, view.key_schema().ok().flatten()) {
                 (Value::Null, None) => None,
-                (k, schema) => self.converters.key.from_connect(topic, schema, k).map_err(|e| convert_error("key", topic, e))?,
+                (k, schema) => self
+                    .converters
+                    .key
+                    .from_connect(topic, schema, k)
+                    .map_err(|e| convert_error("key", topic, e))?,
             };
-            let value_bytes = match view.value_bytes().filter(|_| self.converters.value_is_bytes) {
+            let value_bytes = match view
+                .value_bytes()
+                .filter(|_| self.converters.value_is_bytes)
+            {
                 Some(raw) => Some(raw.to_vec()),
                 None => {
                     let value = view.value().map_err(|e| convert_error("value", topic, e))?;
-                    let schema = view.value_schema().map_err(|e| convert_error("value", topic, e))?;
-                    self.converters.value.from_connect(topic, schema, &value).map_err(|e| convert_error("value", topic, e))?
+                    let schema = view
+                        .value_schema()
+                        .map_err(|e| convert_error("value", topic, e))?;
+                    self.converters
+                        .value
+                        .from_connect(topic, schema, &value)
+                        .map_err(|e| convert_error("value", topic, e))?
                 }
             };
             let mut headers = None;
-            for h in view.headers().map_err(|e| convert_error("headers", topic, e))? {
-                let bytes = self.converters.header.from_connect_header(topic, &h.key, h.schema.as_ref(), &h.value).map_err(|e| convert_error("headers", topic, e))?;
-                headers = Some(headers.unwrap_or_else(OwnedHeaders::new).insert(Header { key: &h.key, value: bytes.as_deref() }));
+            for h in view
+                .headers()
+                .map_err(|e| convert_error("headers", topic, e))?
+            {
+                let bytes = self
+                    .converters
+                    .header
+                    .from_connect_header(topic, &h.key, h.schema.as_ref(), &h.value)
+                    .map_err(|e| convert_error("headers", topic, e))?;
+                headers = Some(headers.unwrap_or_else(OwnedHeaders::new).insert(Header {
+                    key: &h.key,
+                    value: bytes.as_deref(),
+                }));
             }
             let seq = (first_seq + i as u64) as usize;
-            let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(topic, seq);
+            let mut record: BaseRecord<'_, [u8], [u8], usize> =
+                BaseRecord::with_opaque_to(topic, seq);
             if let Some(k) = key_bytes.as_deref() {
                 record = record.key(k);
             }
@@ -138,7 +183,10 @@ impl KafkaOutput {
                     std::thread::sleep(Duration::from_millis(1));
                 }
                 Err((e, back)) => {
-                    return Err(TaskError::worker(format!("Failed to send a record to topic {}: {e}", back.topic)));
+                    return Err(TaskError::worker(format!(
+                        "Failed to send a record to topic {}: {e}",
+                        back.topic
+                    )));
                 }
             }
         }

@@ -23,41 +23,63 @@ struct Group {
 
 impl Group {
     fn matches(&self, topic: &str) -> bool {
-        self.include.iter().any(|r| r.is_match(topic)) && !self.exclude.iter().any(|r| r.is_match(topic))
+        self.include.iter().any(|r| r.is_match(topic))
+            && !self.exclude.iter().any(|r| r.is_match(topic))
     }
 }
 
 fn regexes(list: Option<&String>) -> Result<Vec<Regex>, String> {
-    list.map(|l| l.split(',').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| Regex::new(&format!("^(?:{r})$")).map_err(|e| format!("Invalid topic creation regex {r}: {e}")))
-        .collect()
+    list.map(|l| {
+        l.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+    })
+    .unwrap_or_default()
+    .into_iter()
+    .map(|r| {
+        Regex::new(&format!("^(?:{r})$"))
+            .map_err(|e| format!("Invalid topic creation regex {r}: {e}"))
+    })
+    .collect()
 }
 
 fn parse_groups(config: &BTreeMap<String, String>) -> Result<Vec<Group>, String> {
-    let has_default = config.contains_key("topic.creation.default.partitions") || config.contains_key("topic.creation.default.replication.factor");
+    let has_default = config.contains_key("topic.creation.default.partitions")
+        || config.contains_key("topic.creation.default.replication.factor");
     if !has_default {
         return Ok(Vec::new());
     }
     let int = |key: &str, fallback: i32| -> Result<i32, String> {
         match config.get(key) {
             None => Ok(fallback),
-            Some(v) => v.trim().parse().map_err(|_| format!("Invalid value {v} for configuration {key}: Not a number of type INT")),
+            Some(v) => v.trim().parse().map_err(|_| {
+                format!("Invalid value {v} for configuration {key}: Not a number of type INT")
+            }),
         }
     };
     let default_partitions = int("topic.creation.default.partitions", -1)?;
     let default_replication = int("topic.creation.default.replication.factor", -1)?;
     let names: Vec<String> = config
         .get("topic.creation.groups")
-        .map(|g| g.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .map(|g| {
+            g.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let mut groups = Vec::new();
     for name in names.iter().map(String::as_str).chain(["default"]) {
         let p = format!("topic.creation.{name}.");
         let reserved = ["include", "exclude", "partitions", "replication.factor"];
         let include = if name == "default" {
-            regexes(Some(&config.get(&format!("{p}include")).cloned().unwrap_or_else(|| ".*".into())))?
+            regexes(Some(
+                &config
+                    .get(&format!("{p}include"))
+                    .cloned()
+                    .unwrap_or_else(|| ".*".into()),
+            ))?
         } else {
             regexes(config.get(&format!("{p}include")))?
         };
@@ -68,7 +90,11 @@ fn parse_groups(config: &BTreeMap<String, String>) -> Result<Vec<Group>, String>
             replication: int(&format!("{p}replication.factor"), default_replication)?,
             configs: config
                 .iter()
-                .filter_map(|(k, v)| k.strip_prefix(&p).filter(|k| !reserved.contains(k)).map(|k| (k.to_owned(), v.clone())))
+                .filter_map(|(k, v)| {
+                    k.strip_prefix(&p)
+                        .filter(|k| !reserved.contains(k))
+                        .map(|k| (k.to_owned(), v.clone()))
+                })
                 .collect(),
         });
     }
@@ -85,9 +111,21 @@ pub struct TopicCreator {
 }
 
 impl TopicCreator {
-    pub fn new(settings: &ClientSettings, connector: &BTreeMap<String, String>, tracker: super::TopicTracker) -> Result<TopicCreator, String> {
-        let admin = admin_config(settings).create().map_err(|e| format!("Cannot create the admin client: {e}"))?;
-        Ok(TopicCreator { admin, groups: parse_groups(connector)?, known: HashSet::new(), tracker, embedded: settings.embedded.clone() })
+    pub fn new(
+        settings: &ClientSettings,
+        connector: &BTreeMap<String, String>,
+        tracker: super::TopicTracker,
+    ) -> Result<TopicCreator, String> {
+        let admin = admin_config(settings)
+            .create()
+            .map_err(|e| format!("Cannot create the admin client: {e}"))?;
+        Ok(TopicCreator {
+            admin,
+            groups: parse_groups(connector)?,
+            known: HashSet::new(),
+            tracker,
+            embedded: settings.embedded.clone(),
+        })
     }
 
     /// Make sure `topic` exists: create it with the first matching `topic.creation` group, or
@@ -96,7 +134,8 @@ impl TopicCreator {
         if self.known.contains(topic) {
             return Ok(());
         }
-        let (partitions, replication, configs) = match self.groups.iter().find(|g| g.matches(topic)) {
+        let (partitions, replication, configs) = match self.groups.iter().find(|g| g.matches(topic))
+        {
             Some(g) => (g.partitions, g.replication, g.configs.clone()),
             None => (1, -1, Vec::new()),
         };
@@ -121,13 +160,20 @@ impl TopicCreator {
         Ok(())
     }
 
-    fn create(&self, topic: &str, partitions: i32, replication: i32, configs: &[(String, String)]) -> Result<(), RDKafkaErrorCode> {
+    fn create(
+        &self,
+        topic: &str,
+        partitions: i32,
+        replication: i32,
+        configs: &[(String, String)],
+    ) -> Result<(), RDKafkaErrorCode> {
         let mut new = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication));
         for (k, v) in configs {
             new = new.set(k, v);
         }
         let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        let results = futures::executor::block_on(self.admin.create_topics([&new], &opts)).map_err(|e| e.rdkafka_error_code().unwrap_or(RDKafkaErrorCode::Fail))?;
+        let results = futures::executor::block_on(self.admin.create_topics([&new], &opts))
+            .map_err(|e| e.rdkafka_error_code().unwrap_or(RDKafkaErrorCode::Fail))?;
         match results.into_iter().next() {
             Some(Err((_, code))) => Err(code),
             _ => Ok(()),
@@ -154,7 +200,10 @@ mod tests {
         let groups = parse_groups(&config).unwrap();
         let g = groups.iter().find(|g| g.matches("users-1")).unwrap();
         assert_eq!((g.partitions, g.replication), (3, 1));
-        assert_eq!(g.configs, vec![("cleanup.policy".to_owned(), "compact".to_owned())]);
+        assert_eq!(
+            g.configs,
+            vec![("cleanup.policy".to_owned(), "compact".to_owned())]
+        );
         let other = groups.iter().find(|g| g.matches("orders")).unwrap();
         assert!(other.configs.is_empty());
         assert!(parse_groups(&BTreeMap::new()).unwrap().is_empty());

@@ -16,11 +16,15 @@ pub enum ElfProblem {
 }
 
 fn u16_at(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from(u16::from_le_bytes(b.get(off..off + 2)?.try_into().ok()?)))
+    Some(u64::from(u16::from_le_bytes(
+        b.get(off..off + 2)?.try_into().ok()?,
+    )))
 }
 
 fn u32_at(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?)))
+    Some(u64::from(u32::from_le_bytes(
+        b.get(off..off + 4)?.try_into().ok()?,
+    )))
 }
 
 fn u64_at(b: &[u8], off: usize) -> Option<u64> {
@@ -42,16 +46,23 @@ pub fn check_elf(bytes: &[u8]) -> Result<(), ElfProblem> {
         return Err(ElfProblem::NotElf);
     }
     if bytes[4] != 2 || bytes[5] != 1 {
-        return Err(ElfProblem::OtherPlatform("not a little-endian 64-bit ELF file".into()));
+        return Err(ElfProblem::OtherPlatform(
+            "not a little-endian 64-bit ELF file".into(),
+        ));
     }
     let truncated = |what: &str| ElfProblem::Truncated(what.to_owned());
     let e_type = u16_at(bytes, 16).ok_or_else(|| truncated("ELF header"))?;
     if e_type != 3 {
-        return Err(ElfProblem::OtherPlatform(format!("ELF type {e_type} is not a shared object")));
+        return Err(ElfProblem::OtherPlatform(format!(
+            "ELF type {e_type} is not a shared object"
+        )));
     }
     let machine = u16_at(bytes, 18).ok_or_else(|| truncated("ELF header"))?;
     if host_machine().is_some_and(|m| m != machine) {
-        return Err(ElfProblem::OtherPlatform(format!("built for ELF machine {machine}, this is {}", std::env::consts::ARCH)));
+        return Err(ElfProblem::OtherPlatform(format!(
+            "built for ELF machine {machine}, this is {}",
+            std::env::consts::ARCH
+        )));
     }
     let len = bytes.len() as u64;
     let phoff = u64_at(bytes, 32).ok_or_else(|| truncated("ELF header"))?;
@@ -75,7 +86,9 @@ pub fn check_elf(bytes: &[u8]) -> Result<(), ElfProblem> {
         let offset = u64_at(bytes, ph + 8).ok_or_else(|| truncated("program header"))?;
         let filesz = u64_at(bytes, ph + 32).ok_or_else(|| truncated("program header"))?;
         if offset.saturating_add(filesz) > len {
-            return Err(truncated(&format!("segment {i} extends past the end of the file")));
+            return Err(truncated(&format!(
+                "segment {i} extends past the end of the file"
+            )));
         }
     }
     Ok(())
@@ -83,7 +96,8 @@ pub fn check_elf(bytes: &[u8]) -> Result<(), ElfProblem> {
 
 /// [`check_elf`] on a file.
 pub fn check_elf_file(path: &Path) -> Result<(), ElfProblem> {
-    let bytes = std::fs::read(path).map_err(|e| ElfProblem::Truncated(format!("cannot read it: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ElfProblem::Truncated(format!("cannot read it: {e}")))?;
     check_elf(&bytes)
 }
 
@@ -105,7 +119,10 @@ mod tests {
         }
         exe[16] = 3;
         for cut in [64, 4096, exe.len() / 2, exe.len() - 1] {
-            assert!(matches!(check_elf(&exe[..cut]), Err(ElfProblem::Truncated(_))), "cut at {cut}");
+            assert!(
+                matches!(check_elf(&exe[..cut]), Err(ElfProblem::Truncated(_))),
+                "cut at {cut}"
+            );
         }
         exe[5] = 2;
         assert!(matches!(check_elf(&exe), Err(ElfProblem::OtherPlatform(_))));

@@ -35,7 +35,9 @@ pub struct FileOffsetStore {
 /// Partition and offset text in one canonical form (parsed and re-serialized), so that the same
 /// object always gives the same key.
 fn canonical(json_text: &str) -> String {
-    serde_json::from_str::<Value>(json_text).map(|v| v.to_string()).unwrap_or_else(|_| json_text.to_owned())
+    serde_json::from_str::<Value>(json_text)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| json_text.to_owned())
 }
 
 impl FileOffsetStore {
@@ -45,11 +47,20 @@ impl FileOffsetStore {
         let path = path.into();
         let offsets = match std::fs::read(&path) {
             Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Offsets::new(),
-            Ok(bytes) => parse(&bytes).map_err(|e| format!("Cannot read the offsets file {}: {e}", path.display()))?,
+            Ok(bytes) => parse(&bytes)
+                .map_err(|e| format!("Cannot read the offsets file {}: {e}", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Offsets::new(),
-            Err(e) => return Err(format!("Cannot read the offsets file {}: {e}", path.display())),
+            Err(e) => {
+                return Err(format!(
+                    "Cannot read the offsets file {}: {e}",
+                    path.display()
+                ))
+            }
         };
-        Ok(FileOffsetStore { path, offsets: Mutex::new(offsets) })
+        Ok(FileOffsetStore {
+            path,
+            offsets: Mutex::new(offsets),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -77,13 +88,20 @@ fn parse(bytes: &[u8]) -> Result<Offsets, String> {
         return Err("not a Ferry offsets file (expected \"version\": 1)".into());
     }
     let mut out = Offsets::new();
-    for entry in doc.get("offsets").and_then(Value::as_array).ok_or("no \"offsets\" array")? {
+    for entry in doc
+        .get("offsets")
+        .and_then(Value::as_array)
+        .ok_or("no \"offsets\" array")?
+    {
         let key = entry.get("key").and_then(Value::as_array);
         match key.map(|k| k.as_slice()) {
             Some([Value::String(connector), partition @ Value::Object(_)]) => {
                 let value = entry.get("value").cloned().unwrap_or(Value::Null);
                 if !value.is_null() {
-                    out.insert((connector.clone(), partition.to_string()), value.to_string());
+                    out.insert(
+                        (connector.clone(), partition.to_string()),
+                        value.to_string(),
+                    );
                 }
             }
             _ => warn!(entry = %entry, "Ignoring a malformed offsets file entry"),
@@ -94,8 +112,14 @@ fn parse(bytes: &[u8]) -> Result<Offsets, String> {
 
 /// Write `bytes` to `path` so that a crash leaves either the old or the new content.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
     {
         let mut f = File::create(&tmp)?;
@@ -108,12 +132,20 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 impl OffsetStore for FileOffsetStore {
     fn get(&self, connector: &str, partitions: &[String]) -> Vec<Option<String>> {
-        let Ok(offsets) = self.offsets.lock() else { return vec![None; partitions.len()] };
-        partitions.iter().map(|p| offsets.get(&(connector.to_owned(), canonical(p))).cloned()).collect()
+        let Ok(offsets) = self.offsets.lock() else {
+            return vec![None; partitions.len()];
+        };
+        partitions
+            .iter()
+            .map(|p| offsets.get(&(connector.to_owned(), canonical(p))).cloned())
+            .collect()
     }
 
     fn put(&self, connector: &str, updates: &[(String, Option<String>)]) -> Result<(), String> {
-        let mut offsets = self.offsets.lock().map_err(|_| "offset store poisoned".to_owned())?;
+        let mut offsets = self
+            .offsets
+            .lock()
+            .map_err(|_| "offset store poisoned".to_owned())?;
         let mut next = offsets.clone();
         for (partition, offset) in updates {
             let key = (connector.to_owned(), canonical(partition));
@@ -128,8 +160,14 @@ impl OffsetStore for FileOffsetStore {
     }
 
     fn list(&self, connector: &str) -> Vec<(String, String)> {
-        let Ok(offsets) = self.offsets.lock() else { return Vec::new() };
-        offsets.iter().filter(|((c, _), _)| c == connector).map(|((_, p), o)| (p.clone(), o.clone())).collect()
+        let Ok(offsets) = self.offsets.lock() else {
+            return Vec::new();
+        };
+        offsets
+            .iter()
+            .filter(|((c, _), _)| c == connector)
+            .map(|((_, p), o)| (p.clone(), o.clone()))
+            .collect()
     }
 }
 
@@ -142,28 +180,60 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("connect.offsets");
         let store = FileOffsetStore::open(&path).unwrap();
-        store.put("local-file-source", &[(r#"{"filename":"/tmp/test.txt"}"#.into(), Some(r#"{"position":28}"#.into()))]).unwrap();
-        store.put("other", &[(r#"{"a": 1}"#.into(), Some(r#"{"b":2}"#.into()))]).unwrap();
+        store
+            .put(
+                "local-file-source",
+                &[(
+                    r#"{"filename":"/tmp/test.txt"}"#.into(),
+                    Some(r#"{"position":28}"#.into()),
+                )],
+            )
+            .unwrap();
+        store
+            .put(
+                "other",
+                &[(r#"{"a": 1}"#.into(), Some(r#"{"b":2}"#.into()))],
+            )
+            .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(r#"{"key":["local-file-source",{"filename":"/tmp/test.txt"}],"value":{"position":28}}"#), "{text}");
         let reopened = FileOffsetStore::open(&path).unwrap();
         assert_eq!(
-            reopened.get("local-file-source", &[r#"{"filename": "/tmp/test.txt"}"#.into(), "{}".into()]),
+            reopened.get(
+                "local-file-source",
+                &[r#"{"filename": "/tmp/test.txt"}"#.into(), "{}".into()]
+            ),
             vec![Some(r#"{"position":28}"#.into()), None]
         );
-        reopened.put("other", &[(r#"{"a":1}"#.into(), None)]).unwrap();
-        assert!(FileOffsetStore::open(&path).unwrap().list("other").is_empty());
-        assert_eq!(FileOffsetStore::open(&path).unwrap().list("local-file-source").len(), 1);
+        reopened
+            .put("other", &[(r#"{"a":1}"#.into(), None)])
+            .unwrap();
+        assert!(FileOffsetStore::open(&path)
+            .unwrap()
+            .list("other")
+            .is_empty());
+        assert_eq!(
+            FileOffsetStore::open(&path)
+                .unwrap()
+                .list("local-file-source")
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn missing_and_empty_files_are_empty_stores_and_garbage_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(FileOffsetStore::open(dir.path().join("none")).unwrap().list("x").is_empty());
+        assert!(FileOffsetStore::open(dir.path().join("none"))
+            .unwrap()
+            .list("x")
+            .is_empty());
         std::fs::write(dir.path().join("empty"), "").unwrap();
         assert!(FileOffsetStore::open(dir.path().join("empty")).is_ok());
         std::fs::write(dir.path().join("java"), [0xac, 0xed, 0x00, 0x05]).unwrap();
-        let err = FileOffsetStore::open(dir.path().join("java")).err().unwrap();
+        let err = FileOffsetStore::open(dir.path().join("java"))
+            .err()
+            .unwrap();
         assert!(err.starts_with("Cannot read the offsets file"), "{err}");
     }
 }

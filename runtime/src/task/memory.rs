@@ -23,7 +23,11 @@ impl SourceOutput for MemoryOutput {
     fn send(&mut self, batch: &BatchBuf, first_seq: u64) -> Result<(), TaskError> {
         for (i, h) in batch.records.iter().enumerate() {
             let n = self.sent.fetch_add(1, Ordering::AcqRel);
-            let topic = batch.topics.get(h.topic as usize).and_then(|s| s.get(&batch.arena)).unwrap_or_default();
+            let topic = batch
+                .topics
+                .get(h.topic as usize)
+                .and_then(|s| s.get(&batch.arena))
+                .unwrap_or_default();
             self.pending.push(Ack {
                 seq: first_seq + i as u64,
                 topic: String::from_utf8_lossy(topic).into_owned(),
@@ -53,15 +57,27 @@ pub struct MemoryInput {
 }
 
 impl MemoryInput {
-    pub fn new(core: SharedSinkCore, partitions: Vec<Tp>, batches: Arc<Mutex<VecDeque<BatchBuf>>>) -> Self {
-        MemoryInput { core, assign: Some(partitions), batches, committed: Arc::default() }
+    pub fn new(
+        core: SharedSinkCore,
+        partitions: Vec<Tp>,
+        batches: Arc<Mutex<VecDeque<BatchBuf>>>,
+    ) -> Self {
+        MemoryInput {
+            core,
+            assign: Some(partitions),
+            batches,
+            committed: Arc::default(),
+        }
     }
 }
 
 impl SinkInput for MemoryInput {
     fn poll(&mut self, buf: &mut BatchBuf, timeout: Duration) -> Result<(), TaskError> {
         if let Some(tps) = self.assign.take() {
-            self.core.lock().map_err(|_| TaskError::worker("poisoned"))?.on_assigned(&tps)?;
+            self.core
+                .lock()
+                .map_err(|_| TaskError::worker("poisoned"))?
+                .on_assigned(&tps)?;
         }
         let next = self.batches.lock().ok().and_then(|mut q| q.pop_front());
         match next {
@@ -100,12 +116,18 @@ pub struct MemoryOffsetStore {
 impl super::offsets::OffsetStore for MemoryOffsetStore {
     fn get(&self, connector: &str, partitions: &[String]) -> Vec<Option<String>> {
         let o = self.offsets.lock().map(|o| o.clone()).unwrap_or_default();
-        partitions.iter().map(|p| o.get(&(connector.to_owned(), p.clone())).cloned()).collect()
+        partitions
+            .iter()
+            .map(|p| o.get(&(connector.to_owned(), p.clone())).cloned())
+            .collect()
     }
 
     fn list(&self, connector: &str) -> Vec<(String, String)> {
         let o = self.offsets.lock().map(|o| o.clone()).unwrap_or_default();
-        o.into_iter().filter(|((c, _), _)| c == connector).map(|((_, p), v)| (p, v)).collect()
+        o.into_iter()
+            .filter(|((c, _), _)| c == connector)
+            .map(|((_, p), v)| (p, v))
+            .collect()
     }
 
     fn put(&self, connector: &str, offsets: &[(String, Option<String>)]) -> Result<(), String> {

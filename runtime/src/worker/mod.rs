@@ -9,9 +9,15 @@ use std::time::Duration;
 
 pub use status::StatusStore;
 
-use crate::kafka::{consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput, KafkaOutput, Subscription, TopicCreator};
+use crate::kafka::{
+    consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput,
+    KafkaOutput, Subscription, TopicCreator,
+};
 use crate::plugin::{PluginClass, PluginKind, PluginRegistry};
-use crate::task::{run_sink_task, run_source_task, spawn_task, OffsetStore, SinkTaskConfig, SourceTaskConfig, State, StatusListener, TaskHandle, TaskId};
+use crate::task::{
+    run_sink_task, run_source_task, spawn_task, OffsetStore, SinkTaskConfig, SourceTaskConfig,
+    State, StatusListener, TaskHandle, TaskId,
+};
 
 /// What every connector of a worker shares.
 pub struct Worker {
@@ -27,22 +33,40 @@ pub struct Worker {
 }
 
 fn prefixed(config: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
-    config.iter().filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k.to_owned(), v.clone()))).collect()
+    config
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k.to_owned(), v.clone())))
+        .collect()
 }
 
 /// The sink subscription of a connector config: `topics` or `topics.regex`.
 pub fn subscription(config: &BTreeMap<String, String>) -> Subscription {
-    match config.get("topics.regex").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    match config
+        .get("topics.regex")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         Some(re) => Subscription::Regex(re.to_owned()),
         None => Subscription::Topics(
-            config.get("topics").map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default(),
+            config
+                .get("topics")
+                .map(|t| {
+                    t.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         ),
     }
 }
 
 /// The consumer group of a sink connector: `connect-<name>` unless overridden.
 pub fn sink_group_id(name: &str, config: &BTreeMap<String, String>) -> String {
-    config.get("consumer.override.group.id").cloned().unwrap_or_else(|| format!("connect-{name}"))
+    config
+        .get("consumer.override.group.id")
+        .cloned()
+        .unwrap_or_else(|| format!("connect-{name}"))
 }
 
 impl Worker {
@@ -54,10 +78,18 @@ impl Worker {
 
     /// Start task `id` of a connector. A task that cannot even be set up (bad converter, no
     /// Kafka client) is reported FAILED and gets no thread.
-    pub fn start_task(&self, id: TaskId, class: &Arc<PluginClass>, task_config: BTreeMap<String, String>, connector_config: &BTreeMap<String, String>) -> Option<TaskHandle> {
+    pub fn start_task(
+        &self,
+        id: TaskId,
+        class: &Arc<PluginClass>,
+        task_config: BTreeMap<String, String>,
+        connector_config: &BTreeMap<String, String>,
+    ) -> Option<TaskHandle> {
         self.statuses.on_task_state(&id, State::Unassigned, None);
         let result = match class.kind {
-            PluginKind::Source => self.start_source(id.clone(), class, task_config, connector_config),
+            PluginKind::Source => {
+                self.start_source(id.clone(), class, task_config, connector_config)
+            }
             PluginKind::Sink => self.start_sink(id.clone(), class, task_config, connector_config),
         };
         match result {
@@ -69,11 +101,22 @@ impl Worker {
         }
     }
 
-    fn start_source(&self, id: TaskId, class: &Arc<PluginClass>, task_config: BTreeMap<String, String>, connector_config: &BTreeMap<String, String>) -> Result<TaskHandle, String> {
+    fn start_source(
+        &self,
+        id: TaskId,
+        class: &Arc<PluginClass>,
+        task_config: BTreeMap<String, String>,
+        connector_config: &BTreeMap<String, String>,
+    ) -> Result<TaskHandle, String> {
         let converters = Converters::for_connector(&self.converters, connector_config)?;
         let client_id = format!("connector-producer-{}-{}", id.connector, id.task);
-        let producer = producer_config(&self.clients, &client_id, &prefixed(connector_config, "producer.override."));
-        let topics = TopicCreator::new(&self.clients, connector_config, self.tracker(&id.connector))?;
+        let producer = producer_config(
+            &self.clients,
+            &client_id,
+            &prefixed(connector_config, "producer.override."),
+        );
+        let topics =
+            TopicCreator::new(&self.clients, connector_config, self.tracker(&id.connector))?;
         let output = KafkaOutput::new(&producer, converters, topics)?;
         let cfg = SourceTaskConfig {
             id: id.clone(),
@@ -84,14 +127,26 @@ impl Worker {
             store: self.offsets.clone(),
             listener: self.statuses.clone(),
         };
-        spawn_task(id, move |stop| run_source_task(cfg, Box::new(output), stop)).map_err(|e| format!("Cannot start the task thread: {e}"))
+        spawn_task(id, move |stop| run_source_task(cfg, Box::new(output), stop))
+            .map_err(|e| format!("Cannot start the task thread: {e}"))
     }
 
-    fn start_sink(&self, id: TaskId, class: &Arc<PluginClass>, task_config: BTreeMap<String, String>, connector_config: &BTreeMap<String, String>) -> Result<TaskHandle, String> {
+    fn start_sink(
+        &self,
+        id: TaskId,
+        class: &Arc<PluginClass>,
+        task_config: BTreeMap<String, String>,
+        connector_config: &BTreeMap<String, String>,
+    ) -> Result<TaskHandle, String> {
         let converters = Converters::for_connector(&self.converters, connector_config)?;
         let client_id = format!("connector-consumer-{}-{}", id.connector, id.task);
         let group = sink_group_id(&id.connector, connector_config);
-        let consumer = consumer_config(&self.clients, &group, &client_id, &prefixed(connector_config, "consumer.override."));
+        let consumer = consumer_config(
+            &self.clients,
+            &group,
+            &client_id,
+            &prefixed(connector_config, "consumer.override."),
+        );
         let subscription = subscription(connector_config);
         let tracker = self.tracker(&id.connector);
         let cfg = SinkTaskConfig {
@@ -101,8 +156,16 @@ impl Worker {
             commit_interval: self.offset_flush_interval,
             listener: self.statuses.clone(),
         };
-        let make_input: crate::task::InputFactory =
-            Box::new(move |core| Ok(Box::new(KafkaInput::new(&consumer, &subscription, converters, core, tracker)?) as Box<dyn crate::task::SinkInput>));
-        spawn_task(id, move |stop| run_sink_task(cfg, make_input, stop)).map_err(|e| format!("Cannot start the task thread: {e}"))
+        let make_input: crate::task::InputFactory = Box::new(move |core| {
+            Ok(Box::new(KafkaInput::new(
+                &consumer,
+                &subscription,
+                converters,
+                core,
+                tracker,
+            )?) as Box<dyn crate::task::SinkInput>)
+        });
+        spawn_task(id, move |stop| run_sink_task(cfg, make_input, stop))
+            .map_err(|e| format!("Cannot start the task thread: {e}"))
     }
 }

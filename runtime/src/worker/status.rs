@@ -33,8 +33,14 @@ impl StatusStore {
 
     /// Every task status of a connector, by task number.
     pub fn tasks_of(&self, connector: &str) -> Vec<(u32, Status)> {
-        let Ok(tasks) = self.tasks.lock() else { return Vec::new() };
-        tasks.iter().filter(|(id, _)| id.connector == connector).map(|(id, s)| (id.task, s.clone())).collect()
+        let Ok(tasks) = self.tasks.lock() else {
+            return Vec::new();
+        };
+        tasks
+            .iter()
+            .filter(|(id, _)| id.connector == connector)
+            .map(|(id, s)| (id.task, s.clone()))
+            .collect()
     }
 
     /// Forget a connector and its tasks.
@@ -57,7 +63,11 @@ impl StatusStore {
 
     /// Topics `connector` used since the last reset, sorted.
     pub fn active_topics(&self, connector: &str) -> Vec<String> {
-        self.topics.lock().ok().and_then(|t| t.get(connector).map(|s| s.iter().cloned().collect())).unwrap_or_default()
+        self.topics
+            .lock()
+            .ok()
+            .and_then(|t| t.get(connector).map(|s| s.iter().cloned().collect()))
+            .unwrap_or_default()
     }
 
     pub fn reset_active_topics(&self, connector: &str) {

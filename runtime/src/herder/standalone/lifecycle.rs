@@ -27,11 +27,20 @@ pub struct Entry {
 }
 
 fn tasks_max(config: &BTreeMap<String, String>) -> u32 {
-    config.get("tasks.max").and_then(|v| v.trim().parse().ok()).filter(|n| *n >= 1).unwrap_or(1)
+    config
+        .get("tasks.max")
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1)
 }
 
 impl Entry {
-    pub fn new(name: &str, config: BTreeMap<String, String>, class: Arc<PluginClass>, target: TargetState) -> Entry {
+    pub fn new(
+        name: &str,
+        config: BTreeMap<String, String>,
+        class: Arc<PluginClass>,
+        target: TargetState,
+    ) -> Entry {
         Entry {
             name: name.to_owned(),
             config,
@@ -50,23 +59,38 @@ impl Entry {
         self.ctx = HostConnectorContext::default();
         let started = (|| {
             let module = &self.class.library.module;
-            let mut c = (module.new_connector())(self.class.class.as_str().into()).into_result().map_err(|e| e.message.to_string())?;
-            let config = serde_json::to_string(&self.config).map_err(|e| e.to_string())?;
-            c.start(config.as_str().into(), ConnectorContextObj_TO::from_value(self.ctx.clone(), TD_Opaque))
+            let mut c = (module.new_connector())(self.class.class.as_str().into())
                 .into_result()
-                .map_err(|e| if e.trace.is_empty() { e.message.to_string() } else { format!("{}\n{}", e.message, e.trace) })?;
+                .map_err(|e| e.message.to_string())?;
+            let config = serde_json::to_string(&self.config).map_err(|e| e.to_string())?;
+            c.start(
+                config.as_str().into(),
+                ConnectorContextObj_TO::from_value(self.ctx.clone(), TD_Opaque),
+            )
+            .into_result()
+            .map_err(|e| {
+                if e.trace.is_empty() {
+                    e.message.to_string()
+                } else {
+                    format!("{}\n{}", e.message, e.trace)
+                }
+            })?;
             Ok::<_, String>(c)
         })();
         match started {
             Ok(c) => {
                 info!("Connector started");
                 self.connector = Some(c);
-                worker.statuses.set_connector(&self.name, State::Running, None);
+                worker
+                    .statuses
+                    .set_connector(&self.name, State::Running, None);
                 true
             }
             Err(e) => {
                 error!(error = %e, "Connector failed to start");
-                worker.statuses.set_connector(&self.name, State::Failed, Some(e));
+                worker
+                    .statuses
+                    .set_connector(&self.name, State::Failed, Some(e));
                 false
             }
         }
@@ -82,14 +106,28 @@ impl Entry {
 
     /// Ask the connector for task configs; add `task.class`, and `topics`/`topics.regex` for
     /// sinks, as Kafka's worker does.
-    pub fn generate_task_configs(&mut self, worker: &Worker) -> Result<Vec<BTreeMap<String, String>>, String> {
-        let Some(c) = self.connector.as_mut() else { return Ok(Vec::new()) };
-        let raw = c.task_configs(tasks_max(&self.config)).into_result().map_err(|e| e.message.to_string())?;
-        let mut configs: Vec<BTreeMap<String, String>> = serde_json::from_str(raw.as_str()).map_err(|e| format!("Connector returned malformed task configs: {e}"))?;
-        let enforce = self.config.get("tasks.max.enforce").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+    pub fn generate_task_configs(
+        &mut self,
+        worker: &Worker,
+    ) -> Result<Vec<BTreeMap<String, String>>, String> {
+        let Some(c) = self.connector.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let raw = c
+            .task_configs(tasks_max(&self.config))
+            .into_result()
+            .map_err(|e| e.message.to_string())?;
+        let mut configs: Vec<BTreeMap<String, String>> = serde_json::from_str(raw.as_str())
+            .map_err(|e| format!("Connector returned malformed task configs: {e}"))?;
+        let enforce = self
+            .config
+            .get("tasks.max.enforce")
+            .is_none_or(|v| !v.eq_ignore_ascii_case("false"));
         if configs.len() > tasks_max(&self.config) as usize && enforce {
             let e = format!("The connector {} has generated {} tasks, which is greater than {}, the maximum number of tasks it is configured to create. ", self.name, configs.len(), tasks_max(&self.config));
-            worker.statuses.set_connector(&self.name, State::Failed, Some(e.clone()));
+            worker
+                .statuses
+                .set_connector(&self.name, State::Failed, Some(e.clone()));
             return Err(e);
         }
         for cfg in &mut configs {
@@ -107,7 +145,10 @@ impl Entry {
 
     pub fn start_tasks(&mut self, worker: &Worker) {
         for (i, cfg) in self.task_configs.iter().enumerate() {
-            let id = TaskId { connector: self.name.clone(), task: i as u32 };
+            let id = TaskId {
+                connector: self.name.clone(),
+                task: i as u32,
+            };
             if let Some(h) = worker.start_task(id, &self.class, cfg.clone(), &self.config) {
                 self.tasks.push(h);
             }
@@ -123,7 +164,14 @@ impl Entry {
         for t in self.tasks.drain(..) {
             let id = t.id.clone();
             if !t.join_until(deadline) {
-                worker.statuses.on_task_state(&id, State::Failed, Some(format!("Task {id} did not stop within {:?} and was abandoned", worker.task_shutdown_timeout)));
+                worker.statuses.on_task_state(
+                    &id,
+                    State::Failed,
+                    Some(format!(
+                        "Task {id} did not stop within {:?} and was abandoned",
+                        worker.task_shutdown_timeout
+                    )),
+                );
             }
         }
     }
@@ -136,10 +184,14 @@ impl Entry {
                     return;
                 }
                 if self.tasks.is_empty() {
-                    worker.statuses.set_connector(&self.name, State::Running, None);
+                    worker
+                        .statuses
+                        .set_connector(&self.name, State::Running, None);
                     match self.generate_task_configs(worker) {
                         Ok(c) => self.task_configs = c,
-                        Err(e) => return error!(connector = %self.name, error = %e, "Cannot generate task configs"),
+                        Err(e) => {
+                            return error!(connector = %self.name, error = %e, "Cannot generate task configs")
+                        }
                     }
                     worker.statuses.remove_tasks(&self.name);
                     self.start_tasks(worker);
@@ -150,9 +202,18 @@ impl Entry {
                     self.start_connector(worker);
                 }
                 self.stop_tasks(worker);
-                worker.statuses.set_connector(&self.name, State::Paused, None);
+                worker
+                    .statuses
+                    .set_connector(&self.name, State::Paused, None);
                 for i in 0..self.task_configs.len() as u32 {
-                    worker.statuses.on_task_state(&TaskId { connector: self.name.clone(), task: i }, State::Paused, None);
+                    worker.statuses.on_task_state(
+                        &TaskId {
+                            connector: self.name.clone(),
+                            task: i,
+                        },
+                        State::Paused,
+                        None,
+                    );
                 }
             }
             TargetState::Stopped => {
@@ -160,7 +221,9 @@ impl Entry {
                 self.stop_connector();
                 self.task_configs.clear();
                 worker.statuses.remove_tasks(&self.name);
-                worker.statuses.set_connector(&self.name, State::Stopped, None);
+                worker
+                    .statuses
+                    .set_connector(&self.name, State::Stopped, None);
             }
         }
     }

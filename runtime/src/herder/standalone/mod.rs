@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use super::validate::{invalid_config_message, validate};
 use super::{
-    ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStateInfo, ConnectorTaskId, ConnectorType, Created, Herder, HerderError,
-    Message, PluginInfo, ServerInfo, TaskInfo, TaskStateInfo, WorkerHealth,
+    ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStateInfo,
+    ConnectorTaskId, ConnectorType, Created, Herder, HerderError, Message, PluginInfo, ServerInfo,
+    TaskInfo, TaskStateInfo, WorkerHealth,
 };
 use crate::config::connector::{sink_connector_def, source_connector_def};
 use crate::config::TargetState;
@@ -39,7 +40,12 @@ fn kind(k: PluginKind) -> ConnectorType {
 
 impl StandaloneHerder {
     pub fn new(worker: Arc<Worker>, cluster_id: Option<String>) -> StandaloneHerder {
-        StandaloneHerder { worker, connectors: Mutex::new(BTreeMap::new()), cluster_id, ready: AtomicBool::new(false) }
+        StandaloneHerder {
+            worker,
+            connectors: Mutex::new(BTreeMap::new()),
+            cluster_id,
+            ready: AtomicBool::new(false),
+        }
     }
 
     /// Start-up is over (every command-line connector was created): `/health` says healthy.
@@ -48,21 +54,38 @@ impl StandaloneHerder {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, BTreeMap<String, Entry>>, HerderError> {
-        self.connectors.lock().map_err(|_| HerderError::Internal("herder state poisoned".into()))
+        self.connectors
+            .lock()
+            .map_err(|_| HerderError::Internal("herder state poisoned".into()))
     }
 
     fn info(entry: &Entry) -> ConnectorInfo {
         ConnectorInfo {
             name: entry.name.clone(),
             config: entry.config.clone(),
-            tasks: (0..entry.task_configs.len() as u32).map(|task| ConnectorTaskId { connector: entry.name.clone(), task }).collect(),
+            tasks: (0..entry.task_configs.len() as u32)
+                .map(|task| ConnectorTaskId {
+                    connector: entry.name.clone(),
+                    task,
+                })
+                .collect(),
             connector_type: kind(entry.class.kind),
         }
     }
 
-    fn task_state(&self, name: &str, task: u32, (state, trace): (State, Option<String>)) -> TaskStateInfo {
+    fn task_state(
+        &self,
+        name: &str,
+        task: u32,
+        (state, trace): (State, Option<String>),
+    ) -> TaskStateInfo {
         let _ = name;
-        TaskStateInfo { id: task, state: state.as_str().into(), worker_id: self.worker.worker_id.clone(), trace }
+        TaskStateInfo {
+            id: task,
+            state: state.as_str().into(),
+            worker_id: self.worker.worker_id.clone(),
+            trace,
+        }
     }
 
     /// Stop every connector (worker shutdown).
@@ -80,7 +103,9 @@ impl StandaloneHerder {
         let Ok(mut c) = self.lock() else { return };
         for e in c.values_mut() {
             if let Some(err) = e.ctx.error.lock().ok().and_then(|mut x| x.take()) {
-                self.worker.statuses.set_connector(&e.name, State::Failed, Some(err));
+                self.worker
+                    .statuses
+                    .set_connector(&e.name, State::Failed, Some(err));
             }
             if e.ctx.reconfigure.swap(false, Ordering::AcqRel) && e.target == TargetState::Started {
                 if let Ok(new) = e.generate_task_configs(&self.worker) {
@@ -98,37 +123,67 @@ impl StandaloneHerder {
 
 impl Herder for StandaloneHerder {
     fn server_info(&self) -> ServerInfo {
-        ServerInfo { version: env!("CARGO_PKG_VERSION").into(), commit: option_env!("FERRY_COMMIT").unwrap_or("unknown").into(), kafka_cluster_id: self.cluster_id.clone() }
+        ServerInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            commit: option_env!("FERRY_COMMIT").unwrap_or("unknown").into(),
+            kafka_cluster_id: self.cluster_id.clone(),
+        }
     }
 
     fn health(&self) -> WorkerHealth {
         if self.ready.load(Ordering::Acquire) {
-            WorkerHealth { status: "healthy".into(), message: "Worker has completed startup and is ready to handle requests.".into() }
+            WorkerHealth {
+                status: "healthy".into(),
+                message: "Worker has completed startup and is ready to handle requests.".into(),
+            }
         } else {
-            WorkerHealth { status: "starting".into(), message: "Worker is still starting up.".into() }
+            WorkerHealth {
+                status: "starting".into(),
+                message: "Worker is still starting up.".into(),
+            }
         }
     }
 
     fn connectors(&self) -> Vec<String> {
-        self.lock().map(|c| c.keys().cloned().collect()).unwrap_or_default()
+        self.lock()
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError> {
-        self.lock()?.get(name).map(Self::info).ok_or_else(|| HerderError::connector_not_found(name))
+        self.lock()?
+            .get(name)
+            .map(Self::info)
+            .ok_or_else(|| HerderError::connector_not_found(name))
     }
 
     fn connector_config(&self, name: &str) -> Result<ConfigMap, HerderError> {
-        self.lock()?.get(name).map(|e| e.config.clone()).ok_or_else(|| HerderError::connector_not_found(name))
+        self.lock()?
+            .get(name)
+            .map(|e| e.config.clone())
+            .ok_or_else(|| HerderError::connector_not_found(name))
     }
 
-    fn put_connector_config(&self, name: &str, config: ConfigMap, allow_replace: bool, initial_state: Option<TargetState>) -> Result<Created, HerderError> {
+    fn put_connector_config(
+        &self,
+        name: &str,
+        config: ConfigMap,
+        allow_replace: bool,
+        initial_state: Option<TargetState>,
+    ) -> Result<Created, HerderError> {
         let validation = validate(&self.worker.registry, &config)?;
         if !validation.errors.is_empty() {
-            return Err(HerderError::BadRequest(invalid_config_message(&validation.errors)));
+            return Err(HerderError::BadRequest(invalid_config_message(
+                &validation.errors,
+            )));
         }
         let mut connectors = self.lock()?;
         let created = match connectors.get_mut(name) {
-            Some(_) if !allow_replace => return Err(HerderError::AlreadyExists(format!("Connector {name} already exists"))),
+            Some(_) if !allow_replace => {
+                return Err(HerderError::AlreadyExists(format!(
+                    "Connector {name} already exists"
+                )))
+            }
             Some(existing) => {
                 existing.shutdown(&self.worker);
                 existing.config = config;
@@ -138,17 +193,31 @@ impl Herder for StandaloneHerder {
             }
             None => {
                 let target = initial_state.unwrap_or(TargetState::Started);
-                connectors.insert(name.to_owned(), Entry::new(name, config, validation.class, target));
-                self.worker.statuses.set_connector(name, State::Unassigned, None);
+                connectors.insert(
+                    name.to_owned(),
+                    Entry::new(name, config, validation.class, target),
+                );
+                self.worker
+                    .statuses
+                    .set_connector(name, State::Unassigned, None);
                 true
             }
         };
-        let entry = connectors.get_mut(name).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let entry = connectors
+            .get_mut(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         entry.apply_target(&self.worker);
-        Ok(Created { created, info: Self::info(entry) })
+        Ok(Created {
+            created,
+            info: Self::info(entry),
+        })
     }
 
-    fn patch_connector_config(&self, name: &str, patch: BTreeMap<String, Option<String>>) -> Result<ConnectorInfo, HerderError> {
+    fn patch_connector_config(
+        &self,
+        name: &str,
+        patch: BTreeMap<String, Option<String>>,
+    ) -> Result<ConnectorInfo, HerderError> {
         let mut config = self.connector_config(name)?;
         for (k, v) in patch {
             match v {
@@ -160,43 +229,95 @@ impl Herder for StandaloneHerder {
     }
 
     fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
-        let mut entry = self.lock()?.remove(name).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let mut entry = self
+            .lock()?
+            .remove(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         entry.shutdown(&self.worker);
         self.worker.statuses.remove(name);
         Ok(())
     }
 
     fn connector_status(&self, name: &str) -> Result<ConnectorStateInfo, HerderError> {
-        let connector_type = self.lock()?.get(name).map(|e| kind(e.class.kind)).ok_or_else(|| HerderError::connector_not_found(name))?;
-        let (state, trace) = self.worker.statuses.connector(name).ok_or_else(|| HerderError::NotFound(format!("No status found for connector {name}")))?;
-        let tasks = self.worker.statuses.tasks_of(name).into_iter().map(|(t, s)| self.task_state(name, t, s)).collect();
+        let connector_type = self
+            .lock()?
+            .get(name)
+            .map(|e| kind(e.class.kind))
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
+        let (state, trace) = self.worker.statuses.connector(name).ok_or_else(|| {
+            HerderError::NotFound(format!("No status found for connector {name}"))
+        })?;
+        let tasks = self
+            .worker
+            .statuses
+            .tasks_of(name)
+            .into_iter()
+            .map(|(t, s)| self.task_state(name, t, s))
+            .collect();
         Ok(ConnectorStateInfo {
             name: name.to_owned(),
-            connector: ConnectorState { state: state.as_str().into(), worker_id: self.worker.worker_id.clone(), trace },
+            connector: ConnectorState {
+                state: state.as_str().into(),
+                worker_id: self.worker.worker_id.clone(),
+                trace,
+            },
             tasks,
             connector_type,
         })
     }
 
     fn task_status(&self, name: &str, task: u32) -> Result<TaskStateInfo, HerderError> {
-        let status = self.worker.statuses.task(&TaskId { connector: name.to_owned(), task });
-        status.map(|s| self.task_state(name, task, s)).ok_or_else(|| HerderError::NotFound(format!("No status found for task {name}-{task}")))
+        let status = self.worker.statuses.task(&TaskId {
+            connector: name.to_owned(),
+            task,
+        });
+        status
+            .map(|s| self.task_state(name, task, s))
+            .ok_or_else(|| HerderError::NotFound(format!("No status found for task {name}-{task}")))
     }
 
     fn task_configs(&self, name: &str) -> Result<Vec<TaskInfo>, HerderError> {
         let c = self.lock()?;
-        let e = c.get(name).ok_or_else(|| HerderError::connector_not_found(name))?;
-        Ok(e.task_configs.iter().enumerate().map(|(i, cfg)| TaskInfo { id: ConnectorTaskId { connector: name.to_owned(), task: i as u32 }, config: cfg.clone() }).collect())
+        let e = c
+            .get(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
+        Ok(e.task_configs
+            .iter()
+            .enumerate()
+            .map(|(i, cfg)| TaskInfo {
+                id: ConnectorTaskId {
+                    connector: name.to_owned(),
+                    task: i as u32,
+                },
+                config: cfg.clone(),
+            })
+            .collect())
     }
 
-    fn restart_connector(&self, name: &str, include_tasks: bool, only_failed: bool) -> Result<Option<ConnectorStateInfo>, HerderError> {
-        let plan = if include_tasks || only_failed { Some(self.connector_status(name)?) } else { None };
+    fn restart_connector(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<Option<ConnectorStateInfo>, HerderError> {
+        let plan = if include_tasks || only_failed {
+            Some(self.connector_status(name)?)
+        } else {
+            None
+        };
         let mut c = self.lock()?;
-        let e = c.get_mut(name).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let e = c
+            .get_mut(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         let connector_failed = plan.as_ref().is_some_and(|p| p.connector.state == "FAILED");
         let restart_connector = !only_failed || connector_failed;
         let restart_tasks: Vec<u32> = match &plan {
-            Some(p) if include_tasks => p.tasks.iter().filter(|t| !only_failed || t.state == "FAILED").map(|t| t.id).collect(),
+            Some(p) if include_tasks => p
+                .tasks
+                .iter()
+                .filter(|t| !only_failed || t.state == "FAILED")
+                .map(|t| t.id)
+                .collect(),
             _ => Vec::new(),
         };
         if restart_connector {
@@ -224,14 +345,23 @@ impl Herder for StandaloneHerder {
 
     fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError> {
         let mut c = self.lock()?;
-        let e = c.get_mut(name).ok_or_else(|| HerderError::connector_not_found(name))?;
-        let cfg = e.task_configs.get(task as usize).cloned().ok_or_else(|| HerderError::NotFound(format!("Task {name}-{task} not found")))?;
+        let e = c
+            .get_mut(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
+        let cfg = e
+            .task_configs
+            .get(task as usize)
+            .cloned()
+            .ok_or_else(|| HerderError::NotFound(format!("Task {name}-{task} not found")))?;
         if let Some(pos) = e.tasks.iter().position(|t| t.id.task == task) {
             let handle = e.tasks.remove(pos);
             handle.request_stop();
             handle.join_until(std::time::Instant::now() + self.worker.task_shutdown_timeout);
         }
-        let id = TaskId { connector: name.to_owned(), task };
+        let id = TaskId {
+            connector: name.to_owned(),
+            task,
+        };
         if let Some(h) = self.worker.start_task(id, &e.class, cfg, &e.config) {
             e.tasks.push(h);
         }
@@ -241,7 +371,9 @@ impl Herder for StandaloneHerder {
     fn set_target_state(&self, name: &str, state: TargetState) -> Result<(), HerderError> {
         let mut c = self.lock()?;
         let e = c.get_mut(name).ok_or_else(|| match state {
-            TargetState::Stopped => HerderError::Internal(format!("No connector `{name}` configured")),
+            TargetState::Stopped => {
+                HerderError::Internal(format!("No connector `{name}` configured"))
+            }
             _ => HerderError::NotFound(format!("Unknown connector {name}")),
         })?;
         e.target = state;
@@ -259,39 +391,63 @@ impl Herder for StandaloneHerder {
     }
 
     fn offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError> {
-        let (class, config) = self.lock()?.get(name).map(|e| (e.class.clone(), e.config.clone())).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let (class, config) = self
+            .lock()?
+            .get(name)
+            .map(|e| (e.class.clone(), e.config.clone()))
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         offsets::read(&self.worker, name, &class, &config)
     }
 
     fn alter_offsets(&self, name: &str, offsets: ConnectorOffsets) -> Result<Message, HerderError> {
         let c = self.lock()?;
-        let e = c.get(name).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let e = c
+            .get(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         offsets::check_stopped(e)?;
         offsets::alter(&self.worker, name, &e.class, &e.config, offsets)
     }
 
     fn reset_offsets(&self, name: &str) -> Result<Message, HerderError> {
         let c = self.lock()?;
-        let e = c.get(name).ok_or_else(|| HerderError::connector_not_found(name))?;
+        let e = c
+            .get(name)
+            .ok_or_else(|| HerderError::connector_not_found(name))?;
         offsets::check_stopped(e)?;
         offsets::reset(&self.worker, name, &e.class, &e.config)
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
         let mut classes: Vec<_> = self.worker.registry.classes().to_vec();
-        classes.sort_by(|a, b| (a.kind == PluginKind::Source, &a.class).cmp(&(b.kind == PluginKind::Source, &b.class)));
-        let mut out: Vec<PluginInfo> =
-            classes.iter().map(|c| PluginInfo { class: c.class.clone(), plugin_type: c.kind.as_str().into(), version: Some(c.version.clone()) }).collect();
+        classes.sort_by(|a, b| {
+            (a.kind == PluginKind::Source, &a.class).cmp(&(b.kind == PluginKind::Source, &b.class))
+        });
+        let mut out: Vec<PluginInfo> = classes
+            .iter()
+            .map(|c| PluginInfo {
+                class: c.class.clone(),
+                plugin_type: c.kind.as_str().into(),
+                version: Some(c.version.clone()),
+            })
+            .collect();
         if !connectors_only {
             for p in ferry_converters::plugins() {
-                out.push(PluginInfo { class: p.class.to_string(), plugin_type: p.plugin_type.to_string(), version: Some(p.version.to_string()) });
+                out.push(PluginInfo {
+                    class: p.class.to_string(),
+                    plugin_type: p.plugin_type.to_string(),
+                    version: Some(p.version.to_string()),
+                });
             }
         }
         out
     }
 
     fn plugin_config(&self, plugin: &str) -> Result<Vec<Value>, HerderError> {
-        let class = self.worker.registry.find(plugin).ok_or_else(|| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
+        let class = self
+            .worker
+            .registry
+            .find(plugin)
+            .ok_or_else(|| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
         let framework = match class.kind {
             PluginKind::Source => source_connector_def(),
             PluginKind::Sink => sink_connector_def(),

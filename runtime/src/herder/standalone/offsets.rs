@@ -17,22 +17,34 @@ fn object(text: &str) -> Map<String, Value> {
 }
 
 /// `GET /connectors/{name}/offsets`.
-pub fn read(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap<String, String>) -> Result<ConnectorOffsets, HerderError> {
+pub fn read(
+    worker: &Worker,
+    name: &str,
+    class: &PluginClass,
+    config: &BTreeMap<String, String>,
+) -> Result<ConnectorOffsets, HerderError> {
     let offsets = match class.kind {
         PluginKind::Source => worker
             .offsets
             .list(name)
             .into_iter()
-            .map(|(p, o)| ConnectorOffset { partition: object(&p), offset: Some(object(&o)) })
-            .collect(),
-        PluginKind::Sink => groups::committed(&worker.clients, &sink_group_id(name, config), &subscription(config))
-            .map_err(HerderError::Internal)?
-            .into_iter()
-            .map(|((t, p), o)| ConnectorOffset {
-                partition: object(&json!({"kafka_topic": t, "kafka_partition": p}).to_string()),
-                offset: Some(object(&json!({"kafka_offset": o}).to_string())),
+            .map(|(p, o)| ConnectorOffset {
+                partition: object(&p),
+                offset: Some(object(&o)),
             })
             .collect(),
+        PluginKind::Sink => groups::committed(
+            &worker.clients,
+            &sink_group_id(name, config),
+            &subscription(config),
+        )
+        .map_err(HerderError::Internal)?
+        .into_iter()
+        .map(|((t, p), o)| ConnectorOffset {
+            partition: object(&json!({"kafka_topic": t, "kafka_partition": p}).to_string()),
+            offset: Some(object(&json!({"kafka_offset": o}).to_string())),
+        })
+        .collect(),
     };
     Ok(ConnectorOffsets { offsets })
 }
@@ -57,7 +69,10 @@ type SinkOffset = ((String, i32), Option<i64>);
 
 /// Kafka's `SinkUtils.parseSinkConnectorOffsets`.
 fn parse_sink(offsets: &ConnectorOffsets) -> Result<Vec<SinkOffset>, HerderError> {
-    let number = |v: &Value| -> Option<i64> { v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) };
+    let number = |v: &Value| -> Option<i64> {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    };
     offsets
         .offsets
         .iter()
@@ -89,7 +104,9 @@ fn parse_sink(offsets: &ConnectorOffsets) -> Result<Vec<SinkOffset>, HerderError
 }
 
 fn plain(v: &Value) -> String {
-    v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())
+    v.as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| v.to_string())
 }
 
 /// `OffsetUtils.validateFormat`: string keys (JSON guarantees them) and primitive values.
@@ -98,7 +115,11 @@ fn check_source_format(offsets: &ConnectorOffsets) -> Result<(), HerderError> {
         for map in std::iter::once(&o.partition).chain(o.offset.as_ref()) {
             for (k, v) in map {
                 if v.is_object() || v.is_array() {
-                    let ty = if v.is_object() { "java.util.LinkedHashMap" } else { "java.util.ArrayList" };
+                    let ty = if v.is_object() {
+                        "java.util.LinkedHashMap"
+                    } else {
+                        "java.util.ArrayList"
+                    };
                     return Err(HerderError::Internal(format!("Offsets may only contain primitive types as values, but field {k} contains {ty}")));
                 }
             }
@@ -108,16 +129,28 @@ fn check_source_format(offsets: &ConnectorOffsets) -> Result<(), HerderError> {
 }
 
 /// Ask the connector's `alterOffsets` (a fresh instance, as Kafka does).
-fn connector_alter(class: &PluginClass, name: &str, config: &BTreeMap<String, String>, doc: &Value) -> Result<bool, HerderError> {
+fn connector_alter(
+    class: &PluginClass,
+    name: &str,
+    config: &BTreeMap<String, String>,
+    doc: &Value,
+) -> Result<bool, HerderError> {
     let module = &class.library.module;
     let mut c = (module.new_connector())(class.class.as_str().into())
         .into_result()
-        .map_err(|e| HerderError::Internal(format!("Failed to create connector {name}: {}", e.message)))?;
+        .map_err(|e| {
+            HerderError::Internal(format!("Failed to create connector {name}: {}", e.message))
+        })?;
     let config = serde_json::to_string(config).map_err(|e| HerderError::Internal(e.to_string()))?;
     let offsets = doc.to_string();
     c.alter_offsets(config.as_str().into(), offsets.as_str().into())
         .into_result()
-        .map_err(|e| HerderError::Internal(format!("Failed to alter offsets for connector {name}: {}", e.message)))
+        .map_err(|e| {
+            HerderError::Internal(format!(
+                "Failed to alter offsets for connector {name}: {}",
+                e.message
+            ))
+        })
 }
 
 fn message(handled: bool, verb: &str) -> Message {
@@ -130,11 +163,20 @@ fn message(handled: bool, verb: &str) -> Message {
 }
 
 /// `PATCH /connectors/{name}/offsets`.
-pub fn alter(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap<String, String>, offsets: ConnectorOffsets) -> Result<Message, HerderError> {
+pub fn alter(
+    worker: &Worker,
+    name: &str,
+    class: &PluginClass,
+    config: &BTreeMap<String, String>,
+    offsets: ConnectorOffsets,
+) -> Result<Message, HerderError> {
     if offsets.offsets.is_empty() {
-        return Err(bad("Partitions / offsets need to be provided for an alter offsets request"));
+        return Err(bad(
+            "Partitions / offsets need to be provided for an alter offsets request",
+        ));
     }
-    let doc = serde_json::to_value(&offsets.offsets).map_err(|e| HerderError::Internal(e.to_string()))?;
+    let doc =
+        serde_json::to_value(&offsets.offsets).map_err(|e| HerderError::Internal(e.to_string()))?;
     match class.kind {
         PluginKind::Source => {
             check_source_format(&offsets)?;
@@ -142,9 +184,19 @@ pub fn alter(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap
             let updates: Vec<(String, Option<String>)> = offsets
                 .offsets
                 .iter()
-                .map(|o| (Value::Object(o.partition.clone()).to_string(), o.offset.as_ref().map(|m| Value::Object(m.clone()).to_string())))
+                .map(|o| {
+                    (
+                        Value::Object(o.partition.clone()).to_string(),
+                        o.offset
+                            .as_ref()
+                            .map(|m| Value::Object(m.clone()).to_string()),
+                    )
+                })
                 .collect();
-            worker.offsets.put(name, &updates).map_err(HerderError::Internal)?;
+            worker
+                .offsets
+                .put(name, &updates)
+                .map_err(HerderError::Internal)?;
             Ok(message(handled, "altered"))
         }
         PluginKind::Sink => {
@@ -153,20 +205,31 @@ pub fn alter(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap
             let handled = connector_alter(class, name, config, &doc)?;
             let group = sink_group_id(name, config);
             let sub = subscription(config);
-            let to_commit: Vec<_> = parsed.iter().filter_map(|(tp, o)| o.map(|o| (tp.clone(), o))).collect();
+            let to_commit: Vec<_> = parsed
+                .iter()
+                .filter_map(|(tp, o)| o.map(|o| (tp.clone(), o)))
+                .collect();
             if parsed.iter().any(|(_, o)| o.is_none()) {
                 // No DeleteConsumerGroupOffsets in librdkafka's API here: rebuild the group
                 // without the removed partitions (it has no members while the connector is stopped).
-                let removed: Vec<_> = parsed.iter().filter(|(_, o)| o.is_none()).map(|(tp, _)| tp.clone()).collect();
+                let removed: Vec<_> = parsed
+                    .iter()
+                    .filter(|(_, o)| o.is_none())
+                    .map(|(tp, _)| tp.clone())
+                    .collect();
                 let keep: Vec<_> = groups::committed(&worker.clients, &group, &sub)
                     .map_err(HerderError::Internal)?
                     .into_iter()
-                    .filter(|(tp, _)| !removed.contains(tp) && !to_commit.iter().any(|(t, _)| t == tp))
+                    .filter(|(tp, _)| {
+                        !removed.contains(tp) && !to_commit.iter().any(|(t, _)| t == tp)
+                    })
                     .collect();
                 groups::delete(&worker.clients, &group).map_err(|e| zombie(name, &e, "alter"))?;
-                groups::alter(&worker.clients, &group, &keep).map_err(|e| zombie(name, &e, "alter"))?;
+                groups::alter(&worker.clients, &group, &keep)
+                    .map_err(|e| zombie(name, &e, "alter"))?;
             }
-            groups::alter(&worker.clients, &group, &to_commit).map_err(|e| zombie(name, &e, "alter"))?;
+            groups::alter(&worker.clients, &group, &to_commit)
+                .map_err(|e| zombie(name, &e, "alter"))?;
             Ok(message(handled, "altered"))
         }
     }
@@ -190,20 +253,35 @@ fn zombie(name: &str, cause: &str, verb: &str) -> HerderError {
 }
 
 /// `DELETE /connectors/{name}/offsets`.
-pub fn reset(worker: &Worker, name: &str, class: &PluginClass, config: &BTreeMap<String, String>) -> Result<Message, HerderError> {
+pub fn reset(
+    worker: &Worker,
+    name: &str,
+    class: &PluginClass,
+    config: &BTreeMap<String, String>,
+) -> Result<Message, HerderError> {
     match class.kind {
         PluginKind::Source => {
             let known = worker.offsets.list(name);
-            let doc = Value::Array(known.iter().map(|(p, _)| json!({"partition": object(p), "offset": null})).collect());
+            let doc = Value::Array(
+                known
+                    .iter()
+                    .map(|(p, _)| json!({"partition": object(p), "offset": null}))
+                    .collect(),
+            );
             let handled = connector_alter(class, name, config, &doc)?;
-            let updates: Vec<(String, Option<String>)> = known.into_iter().map(|(p, _)| (p, None)).collect();
-            worker.offsets.put(name, &updates).map_err(HerderError::Internal)?;
+            let updates: Vec<(String, Option<String>)> =
+                known.into_iter().map(|(p, _)| (p, None)).collect();
+            worker
+                .offsets
+                .put(name, &updates)
+                .map_err(HerderError::Internal)?;
             Ok(message(handled, "reset"))
         }
         PluginKind::Sink => {
             refuse_on_embedded(worker, "reset")?;
             let group = sink_group_id(name, config);
-            let known = groups::committed(&worker.clients, &group, &subscription(config)).map_err(HerderError::Internal)?;
+            let known = groups::committed(&worker.clients, &group, &subscription(config))
+                .map_err(HerderError::Internal)?;
             let doc = Value::Array(known.iter().map(|((t, p), _)| json!({"partition": {"kafka_topic": t, "kafka_partition": p}, "offset": null})).collect());
             let handled = connector_alter(class, name, config, &doc)?;
             groups::delete(&worker.clients, &group).map_err(|e| zombie(name, &e, "reset"))?;
