@@ -2,6 +2,7 @@
 //! private to the workspace (integration tests in `tests/` use it).
 
 pub mod config;
+pub mod errors;
 pub mod herder;
 pub mod kafka;
 pub mod logging;

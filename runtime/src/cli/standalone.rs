@@ -156,6 +156,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         offset_flush_interval: config.offset_flush_interval,
         offset_flush_timeout: config.offset_flush_timeout,
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
+        override_policy: config.connector_client_config_override_policy,
     });
     let herder = Arc::new(StandaloneHerder::new(
         worker.clone(),

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::error::HerderError;
 use crate::config::connector::{add_sink_topic_errors, sink_connector_def, source_connector_def};
+use crate::config::worker::ClientConfigOverridePolicy;
 use crate::plugin::{PluginClass, PluginKind, PluginRegistry};
 
 /// A validated config: the ConfigInfos document and every error message.
@@ -53,9 +54,31 @@ fn entry(def: &ConfigDef, value: &ConfigValue) -> Value {
     json!({"definition": key.map(|k| k.key_info()), "value": value.to_json(key.map(|k| k.ty))})
 }
 
+/// Client overrides the worker's `connector.client.config.override.policy` forbids
+/// (`AbstractHerder#validateClientOverrides`).
+fn client_override_values(policy: ClientConfigOverridePolicy, config: &BTreeMap<String, String>) -> Vec<ConfigValue> {
+    let mut out = Vec::new();
+    for prefix in ["producer.override.", "consumer.override.", "admin.override."] {
+        for (key, value) in config.iter().filter(|(k, _)| k.starts_with(prefix)) {
+            let stripped = &key[prefix.len()..];
+            if !policy.allows(stripped) {
+                let mut v = ConfigValue::new(key.clone());
+                v.value = Some(value.clone());
+                v.errors.push(format!(
+                    "The '{}' policy does not allow '{stripped}' to be overridden in the connector configuration.",
+                    policy.name()
+                ));
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
 /// Validate `config` against the framework's keys and the connector's own.
 pub fn validate(
     registry: &PluginRegistry,
+    policy: ClientConfigOverridePolicy,
     config: &BTreeMap<String, String>,
 ) -> Result<Validation, HerderError> {
     let class = connector_class(registry, config)?;
@@ -82,6 +105,10 @@ pub fn validate(
     {
         configs.push(entry(&class.config_def, v));
         errors.extend(v.errors.iter().cloned());
+    }
+    for v in client_override_values(policy, config) {
+        errors.extend(v.errors.iter().cloned());
+        configs.push(json!({"definition": null, "value": v.to_json(None)}));
     }
     let mut groups: Vec<String> = Vec::new();
     for key in framework.keys().iter().chain(class.config_def.keys()) {

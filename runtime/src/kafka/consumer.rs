@@ -15,7 +15,28 @@ use rdkafka::{ClientConfig, ClientContext};
 use tracing::{debug, warn};
 
 use super::convert::Converters;
+use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
+
+/// The raw consumed record, for error reports and the dead letter queue.
+fn context<'a>(msg: &'a BorrowedMessage<'_>) -> RecordContext<'a> {
+    let (timestamp, timestamp_type) = match msg.timestamp() {
+        Timestamp::CreateTime(t) => (Some(t), "CreateTime"),
+        Timestamp::LogAppendTime(t) => (Some(t), "LogAppendTime"),
+        Timestamp::NotAvailable => (None, ""),
+    };
+    RecordContext {
+        topic: msg.topic(),
+        partition: Some(msg.partition()),
+        offset: Some(msg.offset()),
+        timestamp,
+        timestamp_type,
+        key: msg.key(),
+        value: msg.payload(),
+        headers: msg.headers().map(|hs| hs.iter().map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec))).collect()).unwrap_or_default(),
+        source_description: None,
+    }
+}
 
 /// Most records handed to one `put`.
 const MAX_BATCH: usize = 2000;
@@ -105,12 +126,69 @@ pub enum Subscription {
     Regex(String),
 }
 
+/// Turns consumed messages into batch records.
+struct Encoder {
+    converters: Converters,
+    errors: ErrorHandler,
+    bytes_schema: SchemaRef,
+}
+
+impl Encoder {
+    /// Convert one consumed message and append it to the batch. A conversion failure goes
+    /// through the error handler: the record is skipped if tolerated, the task fails if not.
+    fn encode(&mut self, writer: &mut BatchWriter<'_>, msg: &BorrowedMessage<'_>) -> Result<(), TaskError> {
+        let this = self;
+        let topic = msg.topic();
+        let failure = |stage: Stage, class: &str, e: &dyn std::fmt::Display| Failure {
+            stage,
+            class: class.to_owned(),
+            exception_class: "org.apache.kafka.connect.errors.DataException".into(),
+            message: e.to_string(),
+            retriable: false,
+        };
+        let (key_schema, key) = match this.converters.key.to_connect(topic, msg.key()) {
+            Ok(k) => k,
+            Err(e) => return this.errors.handle(failure(Stage::KeyConverter, &this.converters.key_class, &e), &context(msg)),
+        };
+        let mut headers = Vec::new();
+        if let Some(hs) = msg.headers() {
+            for h in hs.iter() {
+                match this.converters.header.to_connect_header(topic, h.key, h.value) {
+                    Ok((schema, value)) => headers.push(Header { key: h.key.to_owned(), schema, value }),
+                    Err(e) => return this.errors.handle(failure(Stage::HeaderConverter, &this.converters.header_class, &e), &context(msg)),
+                }
+            }
+        }
+        let mut rec = EncodeRecord::new(topic);
+        rec.partition = msg.partition();
+        rec.offset = msg.offset();
+        (rec.timestamp, rec.timestamp_type) = match msg.timestamp() {
+            Timestamp::CreateTime(t) => (t, TimestampType::CREATE_TIME),
+            Timestamp::LogAppendTime(t) => (t, TimestampType::LOG_APPEND_TIME),
+            Timestamp::NotAvailable => (ferry_plugin_abi::NO_TIMESTAMP, TimestampType::NONE),
+        };
+        rec.key = Payload::Value(key_schema.as_ref(), &key);
+        rec.headers = &headers;
+        let converted;
+        match (msg.payload(), this.converters.value_is_bytes) {
+            (Some(raw), true) => rec.value = Payload::Bytes(Some(&this.bytes_schema), raw),
+            (payload, _) => {
+                converted = match this.converters.value.to_connect(topic, payload) {
+                    Ok(v) => v,
+                    Err(e) => return this.errors.handle(failure(Stage::ValueConverter, &this.converters.value_class, &e), &context(msg)),
+                };
+                rec.value = Payload::Value(converted.0.as_ref(), &converted.1);
+            }
+        }
+        writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))
+    }
+}
+
 /// A [`SinkInput`] over a Kafka consumer.
 pub struct KafkaInput {
     consumer: BaseConsumer<SinkConsumerContext>,
-    converters: Converters,
+    encoder: Encoder,
     state: WriterState,
-    bytes_schema: SchemaRef,
     tracker: super::TopicTracker,
     seen: std::collections::HashSet<String>,
     last_transient: Option<String>,
@@ -123,6 +201,7 @@ impl KafkaInput {
         converters: Converters,
         core: SharedSinkCore,
         tracker: super::TopicTracker,
+        errors: ErrorHandler,
     ) -> Result<KafkaInput, TaskError> {
         let context = SinkConsumerContext {
             core,
@@ -141,79 +220,12 @@ impl KafkaInput {
             .map_err(|e| TaskError::worker(format!("Cannot subscribe to {subscription:?}: {e}")))?;
         Ok(KafkaInput {
             consumer,
-            converters,
+            encoder: Encoder { converters, errors, bytes_schema: Schema::optional_primitive(Type::Bytes) },
             state: WriterState::default(),
-            bytes_schema: Schema::optional_primitive(Type::Bytes),
             tracker,
             seen: Default::default(),
             last_transient: None,
         })
-    }
-
-    fn encode(
-        &self,
-        writer: &mut BatchWriter<'_>,
-        msg: &BorrowedMessage<'_>,
-    ) -> Result<(), TaskError> {
-        let topic = msg.topic();
-        let at = || {
-            format!(
-                "topic '{topic}', partition {}, offset {}",
-                msg.partition(),
-                msg.offset()
-            )
-        };
-        let fail = |what: &str, e: &dyn std::fmt::Display| {
-            TaskError::worker(format!(
-                "Failed to convert the {what} of the record at {}: {e}",
-                at()
-            ))
-        };
-        let (key_schema, key) = self
-            .converters
-            .key
-            .to_connect(topic, msg.key())
-            .map_err(|e| fail("key", &e))?;
-        let mut headers = Vec::new();
-        if let Some(hs) = msg.headers() {
-            for h in hs.iter() {
-                let (schema, value) = self
-                    .converters
-                    .header
-                    .to_connect_header(topic, h.key, h.value)
-                    .map_err(|e| fail("header", &e))?;
-                headers.push(Header {
-                    key: h.key.to_owned(),
-                    schema,
-                    value,
-                });
-            }
-        }
-        let mut rec = EncodeRecord::new(topic);
-        rec.partition = msg.partition();
-        rec.offset = msg.offset();
-        (rec.timestamp, rec.timestamp_type) = match msg.timestamp() {
-            Timestamp::CreateTime(t) => (t, TimestampType::CREATE_TIME),
-            Timestamp::LogAppendTime(t) => (t, TimestampType::LOG_APPEND_TIME),
-            Timestamp::NotAvailable => (ferry_plugin_abi::NO_TIMESTAMP, TimestampType::NONE),
-        };
-        rec.key = Payload::Value(key_schema.as_ref(), &key);
-        rec.headers = &headers;
-        let converted;
-        match (msg.payload(), self.converters.value_is_bytes) {
-            (Some(raw), true) => rec.value = Payload::Bytes(Some(&self.bytes_schema), raw),
-            (payload, _) => {
-                converted = self
-                    .converters
-                    .value
-                    .to_connect(topic, payload)
-                    .map_err(|e| fail("value", &e))?;
-                rec.value = Payload::Value(converted.0.as_ref(), &converted.1);
-            }
-        }
-        writer
-            .push(&rec)
-            .map_err(|e| TaskError::worker(e.to_string()))
     }
 
     fn report_transient(&mut self, e: &KafkaError) {
@@ -253,7 +265,7 @@ impl SinkInput for KafkaInput {
                         self.seen.insert(msg.topic().to_owned());
                         (self.tracker)(msg.topic());
                     }
-                    if let Err(e) = self.encode(&mut writer, &msg) {
+                    if let Err(e) = self.encoder.encode(&mut writer, &msg) {
                         result = Err(e);
                         break;
                     }

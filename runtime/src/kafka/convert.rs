@@ -12,6 +12,10 @@ pub struct Converters {
     pub header: Box<dyn HeaderConverter>,
     /// The value converter passes bytes through unchanged (ByteArrayConverter).
     pub value_is_bytes: bool,
+    /// Class names as configured, for error reports.
+    pub key_class: String,
+    pub value_class: String,
+    pub header_class: String,
 }
 
 /// Worker-level converter classes and settings.
@@ -66,6 +70,9 @@ impl Converters {
                 .is_some_and(|simple| simple == "ByteArrayConverter" || simple == "ByteArray"),
             value: converter(&vc, ConverterTarget::Value, &vcfg).map_err(|e| err("value", e))?,
             header: header_converter(&hc, &hcfg).map_err(|e| err("header", e))?,
+            key_class: kc,
+            value_class: vc,
+            header_class: hc,
         })
     }
 }

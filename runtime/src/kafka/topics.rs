@@ -146,9 +146,12 @@ impl TopicCreator {
             return Ok(());
         }
         let mut result = self.create(topic, partitions, replication, &configs);
-        if matches!(result, Err(RDKafkaErrorCode::InvalidReplicationFactor)) && replication == -1 {
-            // Brokers before KIP-464 need an explicit replication factor.
-            result = self.create(topic, partitions, 1, &configs);
+        // A replication factor the cluster cannot satisfy (e.g. Kafka's default 3 on one broker),
+        // or -1 on brokers before KIP-464: fall back to the broker default, then to 1.
+        for fallback in [-1, 1] {
+            if matches!(result, Err(RDKafkaErrorCode::InvalidReplicationFactor)) && replication != fallback {
+                result = self.create(topic, partitions, fallback, &configs);
+            }
         }
         match result {
             Ok(()) => info!(topic, partitions, "Created topic"),

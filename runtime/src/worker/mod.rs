@@ -9,6 +9,7 @@ use std::time::Duration;
 
 pub use status::StatusStore;
 
+use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler};
 use crate::kafka::{
     consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput,
     KafkaOutput, Subscription, TopicCreator,
@@ -30,6 +31,7 @@ pub struct Worker {
     pub offset_flush_interval: Duration,
     pub offset_flush_timeout: Duration,
     pub task_shutdown_timeout: Duration,
+    pub override_policy: crate::config::worker::ClientConfigOverridePolicy,
 }
 
 fn prefixed(config: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
@@ -149,6 +151,9 @@ impl Worker {
         );
         let subscription = subscription(connector_config);
         let tracker = self.tracker(&id.connector);
+        let error_config = ErrorConfig::from_connector(connector_config);
+        let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
+        let errors = ErrorHandler::new(error_config, id.clone(), dlq);
         let cfg = SinkTaskConfig {
             id: id.clone(),
             class: class.clone(),
@@ -163,6 +168,7 @@ impl Worker {
                 converters,
                 core,
                 tracker,
+                errors,
             )?) as Box<dyn crate::task::SinkInput>)
         });
         spawn_task(id, move |stop| run_sink_task(cfg, make_input, stop))

@@ -14,6 +14,24 @@ pub enum ClientConfigOverridePolicy {
 }
 
 impl ClientConfigOverridePolicy {
+    /// Kafka's policy name, as its messages print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientConfigOverridePolicy::All => "All",
+            ClientConfigOverridePolicy::None => "None",
+            ClientConfigOverridePolicy::Principal => "Principal",
+        }
+    }
+
+    /// Whether a connector may override client setting `key` (prefix already stripped).
+    pub fn allows(self, key: &str) -> bool {
+        match self {
+            ClientConfigOverridePolicy::All => true,
+            ClientConfigOverridePolicy::None => false,
+            ClientConfigOverridePolicy::Principal => matches!(key, "sasl.jaas.config" | "sasl.mechanism" | "security.protocol"),
+        }
+    }
+
     /// Parses the alias (`All`), simple class name (`AllConnectorClientConfigOverridePolicy`)
     /// or fully qualified class name of a built-in policy, case-sensitively as Kafka does.
     pub fn parse(value: &str) -> Option<Self> {

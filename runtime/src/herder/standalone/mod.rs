@@ -171,7 +171,7 @@ impl Herder for StandaloneHerder {
         allow_replace: bool,
         initial_state: Option<TargetState>,
     ) -> Result<Created, HerderError> {
-        let validation = validate(&self.worker.registry, &config)?;
+        let validation = validate(&self.worker.registry, self.worker.override_policy, &config)?;
         if !validation.errors.is_empty() {
             return Err(HerderError::BadRequest(invalid_config_message(
                 &validation.errors,
@@ -456,6 +456,6 @@ impl Herder for StandaloneHerder {
     }
 
     fn validate(&self, _plugin: &str, config: ConfigMap) -> Result<Value, HerderError> {
-        Ok(validate(&self.worker.registry, &config)?.infos)
+        Ok(validate(&self.worker.registry, self.worker.override_policy, &config)?.infos)
     }
 }

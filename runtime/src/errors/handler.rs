@@ -1,0 +1,169 @@
+//! Retry and tolerance per stage, and reporting (Kafka's `RetryWithToleranceOperator`,
+//! `LogReporter`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tracing::error;
+
+use super::config::ErrorConfig;
+use super::dlq::DeadLetterQueue;
+use crate::task::{TaskError, TaskId};
+
+/// Kafka's `Stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    TaskPoll,
+    TaskPut,
+    Transformation,
+    KeyConverter,
+    ValueConverter,
+    HeaderConverter,
+    KafkaProduce,
+    KafkaConsume,
+}
+
+impl Stage {
+    /// The enum name Kafka logs and writes into `__connect.errors.stage`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::TaskPoll => "TASK_POLL",
+            Stage::TaskPut => "TASK_PUT",
+            Stage::Transformation => "TRANSFORMATION",
+            Stage::KeyConverter => "KEY_CONVERTER",
+            Stage::ValueConverter => "VALUE_CONVERTER",
+            Stage::HeaderConverter => "HEADER_CONVERTER",
+            Stage::KafkaProduce => "KAFKA_PRODUCE",
+            Stage::KafkaConsume => "KAFKA_CONSUME",
+        }
+    }
+
+    /// Transformations and converters tolerate any error; other stages only retriable ones.
+    fn tolerates_everything(self) -> bool {
+        matches!(self, Stage::Transformation | Stage::KeyConverter | Stage::ValueConverter | Stage::HeaderConverter)
+    }
+}
+
+/// What failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub stage: Stage,
+    /// The executing class, e.g. `org.apache.kafka.connect.json.JsonConverter`.
+    pub class: String,
+    /// The exception class Kafka would report, e.g. `org.apache.kafka.connect.errors.DataException`.
+    pub exception_class: String,
+    pub message: String,
+    pub retriable: bool,
+}
+
+/// The record being processed: the raw consumed record of a sink, or a source record.
+#[derive(Debug, Clone, Default)]
+pub struct RecordContext<'a> {
+    pub topic: &'a str,
+    pub partition: Option<i32>,
+    pub offset: Option<i64>,
+    pub timestamp: Option<i64>,
+    /// `CreateTime`, `LogAppendTime` or empty.
+    pub timestamp_type: &'a str,
+    pub key: Option<&'a [u8]>,
+    pub value: Option<&'a [u8]>,
+    pub headers: Vec<(String, Option<Vec<u8>>)>,
+    /// A source record has no consumed coordinates; it is described instead.
+    pub source_description: Option<String>,
+}
+
+/// Handles the failures of one task.
+pub struct ErrorHandler {
+    config: ErrorConfig,
+    task: TaskId,
+    dlq: Option<DeadLetterQueue>,
+    tolerated: Arc<AtomicU64>,
+}
+
+impl ErrorHandler {
+    pub fn new(config: ErrorConfig, task: TaskId, dlq: Option<DeadLetterQueue>) -> ErrorHandler {
+        ErrorHandler { config, task, dlq, tolerated: Arc::default() }
+    }
+
+    /// How many records this task skipped under `errors.tolerance=all`.
+    pub fn tolerated(&self) -> Arc<AtomicU64> {
+        self.tolerated.clone()
+    }
+
+    /// Run `op`, retrying retriable failures until `errors.retry.timeout` (backoff 300 ms
+    /// doubling, capped by `errors.retry.delay.max.ms`).
+    pub fn retry<T>(&self, mut op: impl FnMut() -> Result<T, Failure>) -> Result<T, Failure> {
+        let start = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            match op() {
+                Ok(v) => return Ok(v),
+                Err(f) if f.retriable => {
+                    let elapsed = start.elapsed();
+                    let within = self.config.retry_timeout.is_none_or(|t| elapsed < t);
+                    if !within {
+                        return Err(f);
+                    }
+                    let mut delay = Duration::from_millis(300u64.saturating_mul(1u64 << attempt.min(20)));
+                    if delay > self.config.retry_delay_max {
+                        delay = self.config.retry_delay_max;
+                    }
+                    if let Some(t) = self.config.retry_timeout {
+                        delay = delay.min(t.saturating_sub(elapsed));
+                    }
+                    std::thread::sleep(delay);
+                    attempt += 1;
+                }
+                Err(f) => return Err(f),
+            }
+        }
+    }
+
+    fn log_line(&self, f: &Failure, r: &RecordContext<'_>) -> String {
+        let mut line = format!("Error encountered in task {}. Executing stage '{}' with class '{}'", self.task, f.stage.name(), f.class);
+        if self.config.log_include_messages {
+            if let Some(d) = &r.source_description {
+                line.push_str(&format!(", where source record is = {d}"));
+            } else {
+                line.push_str(&format!(", where consumed record is {{topic='{}', partition={}, offset={}", r.topic, r.partition.unwrap_or(-1), r.offset.unwrap_or(-1)));
+                if let (Some(ts), false) = (r.timestamp, r.timestamp_type.is_empty()) {
+                    line.push_str(&format!(", timestamp={ts}, timestampType={}", r.timestamp_type));
+                }
+                line.push('}');
+            }
+        }
+        line.push('.');
+        line
+    }
+
+    /// A record failed after retries. Reports it (log, dead letter queue), then decides:
+    /// `Ok(())` skips the record (tolerated), `Err` fails the task with a trace naming it.
+    pub fn handle(&mut self, f: Failure, r: &RecordContext<'_>) -> Result<(), TaskError> {
+        if self.config.log_enable {
+            error!(stage = f.stage.name(), error = %f.message, "{}", self.log_line(&f, r));
+        }
+        let tolerable = f.stage.tolerates_everything() || f.retriable;
+        let trace = format!(
+            "{}: {}\n\tat stage {} with class {} on the record at topic '{}', partition {}, offset {}",
+            f.exception_class,
+            f.message,
+            f.stage.name(),
+            f.class,
+            r.topic,
+            r.partition.map_or("(none)".into(), |p| p.to_string()),
+            r.offset.map_or("(none)".into(), |o| o.to_string())
+        );
+        if !tolerable {
+            return Err(TaskError::worker(format!("Unhandled exception in error handler\nCaused by: {trace}")));
+        }
+        if let Some(dlq) = self.dlq.as_mut() {
+            dlq.send(&self.task, &f, r).map_err(TaskError::worker)?;
+        }
+        if !self.config.tolerate_all {
+            return Err(TaskError::worker(format!("Tolerance exceeded in error handler\nCaused by: {trace}")));
+        }
+        self.tolerated.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
