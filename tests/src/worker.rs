@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 
-use crate::{ferry_binary, free_port, target_dir, wait_until};
+use crate::{ferry_binary, free_port, wait_until};
 
 /// A `ferry standalone` process.
 pub struct WorkerProcess {
@@ -27,8 +27,8 @@ pub fn write_properties(path: &Path, pairs: &[(&str, &str)]) -> anyhow::Result<(
 }
 
 impl WorkerProcess {
-    /// Write `worker.properties` in `dir` (bootstrap, a free REST port, the offsets file, the
-    /// plugins next to the binary, plus `extra`) and start `ferry standalone` with the given
+    /// Write `worker.properties` in `dir` (bootstrap, a free REST port, the offsets file, plus
+    /// `extra`; no `plugin.path`, so the plugins built next to the binary are used) and start `ferry standalone` with the given
     /// connector files. Returns once the worker logs that it started.
     pub fn standalone(
         dir: &Path,
@@ -39,12 +39,10 @@ impl WorkerProcess {
         let port = free_port()?;
         let listeners = format!("http://127.0.0.1:{port}");
         let offsets = dir.join("connect.offsets").display().to_string();
-        let plugins = target_dir().display().to_string();
         let mut pairs: Vec<(&str, &str)> = vec![
             ("bootstrap.servers", bootstrap),
             ("listeners", &listeners),
             ("offset.storage.file.filename", &offsets),
-            ("plugin.path", &plugins),
             ("offset.flush.interval.ms", "500"),
         ];
         pairs.extend_from_slice(extra);

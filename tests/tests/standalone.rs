@@ -166,3 +166,40 @@ fn bad_worker_config_stops_start_up_with_a_message_naming_the_key() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_task_that_does_not_stop_is_abandoned_and_the_worker_still_exits() {
+    let broker = Broker::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hang = dir.path().join("hang.properties");
+    write_properties(
+        &hang,
+        &[
+            ("name", "stuck"),
+            ("connector.class", "test.PanickySourceConnector"),
+            ("panic.in", "hang"),
+        ],
+    )
+    .unwrap();
+    let mut worker = WorkerProcess::standalone(
+        dir.path(),
+        &broker.bootstrap(),
+        &[("task.shutdown.graceful.timeout.ms", "500")],
+        &[hang],
+    )
+    .unwrap();
+    wait_until(TIMEOUT, || {
+        worker.log_text().contains("Source task started")
+    })
+    .unwrap();
+    assert_eq!(
+        worker.stop().unwrap(),
+        Some(0),
+        "the worker exits although the task hangs"
+    );
+    let log = worker.log_text();
+    assert!(
+        log.contains("Task did not stop in time and is abandoned"),
+        "{log}"
+    );
+}

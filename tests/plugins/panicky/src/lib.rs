@@ -10,10 +10,16 @@ fn def() -> ConfigDef {
         ConfigKey::new(PANIC_IN, ConfigType::String)
             .default_value("none")
             .validator(Validator::ValidString {
-                values: vec!["none".into(), "start".into(), "poll".into(), "put".into()],
+                values: vec![
+                    "none".into(),
+                    "start".into(),
+                    "poll".into(),
+                    "put".into(),
+                    "hang".into(),
+                ],
                 case_insensitive: false,
             })
-            .doc("Where the task panics"),
+            .doc("Where the task panics; `hang` makes poll block forever, ignoring stop requests"),
     )
 }
 
@@ -61,6 +67,11 @@ impl SourceTask for PanickySourceTask {
     fn poll(&mut self, out: &mut SourceRecords<'_>) -> Result<()> {
         if self.at == "poll" {
             panic!("boom in poll");
+        }
+        if self.at == "hang" {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
         }
         self.n += 1;
         std::thread::sleep(std::time::Duration::from_millis(20));
