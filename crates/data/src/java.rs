@@ -22,7 +22,7 @@ pub fn java_double_string(d: f64) -> String {
             "0.0".into()
         };
     }
-    java_format(&format!("{d:e}"), d.abs() >= 1e-3 && d.abs() < 1e7)
+    java_format(&two_digits_at_least(format!("{d:e}"), || format!("{d:.1e}")), d.abs() >= 1e-3 && d.abs() < 1e7)
 }
 
 /// Java's `Float.toString(f)`, with the same rules as [`java_double_string`] at f32 precision.
@@ -44,7 +44,18 @@ pub fn java_float_string(f: f32) -> String {
             "0.0".into()
         };
     }
-    java_format(&format!("{f:e}"), f.abs() >= 1e-3 && f.abs() < 1e7)
+    java_format(&two_digits_at_least(format!("{f:e}"), || format!("{f:.1e}")), f.abs() >= 1e-3 && f.abs() < 1e7)
+}
+
+/// JDK 19+'s `Double.toString`: when the shortest decimal has one digit, the closest decimal of
+/// one or two digits is chosen (`Double.MIN_VALUE` is `4.9E-324`, not `5.0E-324`).
+fn two_digits_at_least(shortest: String, two: impl FnOnce() -> String) -> String {
+    let mantissa = shortest.split('e').next().unwrap_or("");
+    if mantissa.chars().filter(char::is_ascii_digit).count() == 1 {
+        two()
+    } else {
+        shortest
+    }
 }
 
 /// Formats Rust's shortest scientific rendering (`-1.2345e-5`) the way Java does.
@@ -56,6 +67,11 @@ fn java_format(sci: &str, plain: bool) -> String {
         None => (false, mantissa),
     };
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // "1.0e-3" from the two-digit candidate is the decimal 1e-3.
+    let digits = match digits.trim_end_matches('0') {
+        "" => "0".to_owned(),
+        d => d.to_owned(),
+    };
     let mut out = String::with_capacity(digits.len() + 8);
     if neg {
         out.push('-');
@@ -197,6 +213,10 @@ mod tests {
         assert_eq!(java_float_string(1.5f32), "1.5");
         assert_eq!(java_float_string(0.1f32), "0.1");
         assert_eq!(java_double_string(f64::NAN), "NaN");
+        assert_eq!(java_double_string(f64::from_bits(1)), "4.9E-324");
+        assert_eq!(java_float_string(f32::from_bits(1)), "1.4E-45");
+        assert_eq!(java_double_string(1e23), "1.0E23");
+        assert_eq!(java_double_string(2.0), "2.0");
     }
 
     #[test]
