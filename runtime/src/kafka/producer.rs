@@ -1,10 +1,13 @@
-//! A source task's output: records converted to bytes and produced with rdkafka. Delivery
-//! reports come back on rdkafka's thread through a channel.
+//! A source task's output: each record converted to bytes (transformed first, once transforms
+//! are configured) and produced with rdkafka. Delivery reports come back on rdkafka's thread
+//! through a channel. Records dropped or tolerated on the way are acknowledged at once, so
+//! their source offsets still commit.
 
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::Duration;
 
-use ferry_codec::{BatchReader, SchemaCache};
+use ferry_codec::{BatchReader, RecordView, SchemaCache};
+use ferry_converters::Converter;
 use ferry_data::Value;
 use ferry_plugin_abi::BatchBuf;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -14,6 +17,7 @@ use rdkafka::{ClientConfig, ClientContext};
 
 use super::convert::Converters;
 use super::topics::TopicCreator;
+use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{Ack, SourceOutput, TaskError};
 
 type Delivery = Result<Ack, String>;
@@ -31,10 +35,23 @@ impl ProducerContext for AckContext {
     fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
         let report = match result {
             Ok(m) => Ok(Ack { seq: seq as u64, topic: m.topic().to_owned(), partition: m.partition(), offset: m.offset() }),
-            Err((e, m)) => Err(format!("Unrecoverable exception from producer send callback: sending a record to topic {} failed: {e}", m.topic())),
+            Err((e, m)) => Err(format!(
+                "Unrecoverable exception from producer send callback: sending a record to topic {} failed: {e}",
+                m.topic()
+            )),
         };
         let _ = self.tx.send(report);
     }
+}
+
+/// A record ready to produce.
+struct Outgoing {
+    topic: String,
+    partition: Option<i32>,
+    timestamp: Option<i64>,
+    key: Option<Vec<u8>>,
+    value: Option<Vec<u8>>,
+    headers: Vec<(String, Option<Vec<u8>>)>,
 }
 
 /// A [`SourceOutput`] over a Kafka producer.
@@ -44,6 +61,31 @@ pub struct KafkaOutput {
     converters: Converters,
     topics: TopicCreator,
     cache: SchemaCache,
+    errors: ErrorHandler,
+    /// Records that will not reach Kafka (tolerated failures), acknowledged without a send.
+    dropped: Vec<Ack>,
+    /// Renders a record that failed conversion for the dead letter queue (schemaless JSON).
+    dlq_render: Option<Box<dyn Converter>>,
+}
+
+fn data_failure(stage: Stage, class: &str, e: impl std::fmt::Display) -> Failure {
+    Failure {
+        stage,
+        class: class.to_owned(),
+        exception_class: "org.apache.kafka.connect.errors.DataException".into(),
+        message: e.to_string(),
+        retriable: false,
+    }
+}
+
+fn describe(view: &RecordView<'_>, topic: &str, value: &Value) -> String {
+    format!(
+        "SourceRecord{{sourcePartition={}, sourceOffset={}}} ConnectRecord{{topic='{topic}', kafkaPartition={}, value={}}}",
+        view.source_partition().ok().flatten().unwrap_or("null"),
+        view.source_offset().ok().flatten().unwrap_or("null"),
+        view.partition().map_or("null".into(), |p| p.to_string()),
+        value.to_java_string()
+    )
 }
 
 impl KafkaOutput {
@@ -51,25 +93,207 @@ impl KafkaOutput {
         config: &ClientConfig,
         converters: Converters,
         topics: TopicCreator,
+        errors: ErrorHandler,
     ) -> Result<KafkaOutput, String> {
         let (tx, deliveries) = channel();
         let producer = config
             .create_with_context(AckContext { tx })
             .map_err(|e| format!("Cannot create the producer: {e}"))?;
+        let schemaless = [("schemas.enable".to_owned(), "false".to_owned())].into();
+        let dlq_render = ferry_converters::converter(
+            "org.apache.kafka.connect.json.JsonConverter",
+            ferry_converters::ConverterTarget::Value,
+            &schemaless,
+        )
+        .ok();
         Ok(KafkaOutput {
             producer,
             deliveries,
             converters,
             topics,
             cache: SchemaCache::default(),
+            errors,
+            dropped: Vec::new(),
+            dlq_render,
         })
     }
-}
 
-fn convert_error(what: &str, topic: &str, e: impl std::fmt::Display) -> TaskError {
-    TaskError::worker(format!(
-        "Failed to convert the {what} of a record for topic {topic}: {e}"
-    ))
+    /// Turn one plugin record into bytes. `Ok(None)`: the record failed and was tolerated.
+    fn prepare(&mut self, view: &RecordView<'_>) -> Result<Option<Outgoing>, TaskError> {
+        let malformed = |e: ferry_codec::CodecError| {
+            TaskError::worker(format!("Malformed record from the plugin: {e}"))
+        };
+        let topic = view.topic().map_err(malformed)?.to_owned();
+        let key = view.key().map_err(malformed)?;
+        let key_schema = view.key_schema().map_err(malformed)?;
+        let value_schema = view.value_schema().map_err(malformed)?;
+        self.topics.ensure(&topic).map_err(TaskError::worker)?;
+        let key_bytes = match (&key, key_schema) {
+            (Value::Null, None) => None,
+            (k, schema) => match self.converters.key.from_connect(&topic, schema, k) {
+                Ok(b) => b,
+                Err(e) => {
+                    return self.tolerate(
+                        data_failure(Stage::KeyConverter, &self.converters.key_class.clone(), e),
+                        view,
+                        &topic,
+                        &key,
+                    )
+                }
+            },
+        };
+        let value_bytes = match view
+            .value_bytes()
+            .filter(|_| self.converters.value_is_bytes)
+        {
+            Some(raw) => Some(raw.to_vec()),
+            None => {
+                let value = view.value().map_err(malformed)?;
+                match self
+                    .converters
+                    .value
+                    .from_connect(&topic, value_schema, &value)
+                {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return self.tolerate(
+                            data_failure(
+                                Stage::ValueConverter,
+                                &self.converters.value_class.clone(),
+                                e,
+                            ),
+                            view,
+                            &topic,
+                            &value,
+                        )
+                    }
+                }
+            }
+        };
+        let mut headers = Vec::new();
+        for h in view.headers().map_err(malformed)? {
+            match self.converters.header.from_connect_header(
+                &topic,
+                &h.key,
+                h.schema.as_ref(),
+                &h.value,
+            ) {
+                Ok(b) => headers.push((h.key, b)),
+                Err(e) => {
+                    return self.tolerate(
+                        data_failure(
+                            Stage::HeaderConverter,
+                            &self.converters.header_class.clone(),
+                            e,
+                        ),
+                        view,
+                        &topic,
+                        &h.value,
+                    )
+                }
+            }
+        }
+        Ok(Some(Outgoing {
+            topic,
+            partition: view.partition(),
+            timestamp: view.timestamp(),
+            key: key_bytes,
+            value: value_bytes,
+            headers,
+        }))
+    }
+
+    /// Report a failed record; `Ok(None)` when it is tolerated.
+    fn tolerate(
+        &mut self,
+        failure: Failure,
+        view: &RecordView<'_>,
+        topic: &str,
+        value: &Value,
+    ) -> Result<Option<Outgoing>, TaskError> {
+        let rendered = self
+            .dlq_render
+            .as_ref()
+            .and_then(|c| c.from_connect(topic, None, value).ok().flatten());
+        let context = RecordContext {
+            topic,
+            partition: view.partition(),
+            offset: None,
+            timestamp: view.timestamp(),
+            timestamp_type: "",
+            key: None,
+            value: rendered.as_deref(),
+            headers: Vec::new(),
+            source_description: Some(describe(view, topic, value)),
+        };
+        self.errors.handle(failure, &context).map(|()| None)
+    }
+
+    fn send_batch(
+        &mut self,
+        batch: &BatchBuf,
+        first_seq: u64,
+        cache: &mut SchemaCache,
+    ) -> Result<(), TaskError> {
+        let reader = BatchReader::new(batch.as_batch_ref(), cache)
+            .map_err(|e| TaskError::worker(format!("Malformed batch from the plugin: {e}")))?;
+        for (i, view) in reader.iter().enumerate() {
+            let seq = first_seq + i as u64;
+            match self.prepare(&view)? {
+                Some(out) => self.send_one(seq, &out)?,
+                None => self.dropped.push(Ack {
+                    seq,
+                    topic: String::new(),
+                    partition: -1,
+                    offset: -1,
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Enqueue one record, waiting while librdkafka's queue is full (backpressure).
+    fn send_one(&self, seq: u64, out: &Outgoing) -> Result<(), TaskError> {
+        let mut record: BaseRecord<'_, [u8], [u8], usize> =
+            BaseRecord::with_opaque_to(&out.topic, seq as usize);
+        if let Some(k) = out.key.as_deref() {
+            record = record.key(k);
+        }
+        if let Some(v) = out.value.as_deref() {
+            record = record.payload(v);
+        }
+        if let Some(p) = out.partition {
+            record = record.partition(p);
+        }
+        if let Some(ts) = out.timestamp {
+            record = record.timestamp(ts);
+        }
+        if !out.headers.is_empty() {
+            let mut headers = OwnedHeaders::new();
+            for (k, v) in &out.headers {
+                headers = headers.insert(Header {
+                    key: k,
+                    value: v.as_deref(),
+                });
+            }
+            record = record.headers(headers);
+        }
+        loop {
+            match self.producer.send(record) {
+                Ok(()) => return Ok(()),
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                    record = back;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err((e, back)) => {
+                    return Err(TaskError::worker(format!(
+                        "Failed to send a record to topic {}: {e}",
+                        back.topic
+                    )))
+                }
+            }
+        }
+    }
 }
 
 impl SourceOutput for KafkaOutput {
@@ -81,6 +305,7 @@ impl SourceOutput for KafkaOutput {
     }
 
     fn drain_acks(&mut self, acks: &mut Vec<Ack>) -> Result<(), TaskError> {
+        acks.append(&mut self.dropped);
         while let Ok(d) = self.deliveries.try_recv() {
             acks.push(d.map_err(TaskError::worker)?);
         }
@@ -95,100 +320,5 @@ impl SourceOutput for KafkaOutput {
                 "Failed to flush the producer within {timeout:?}: {e}"
             ))
         })
-    }
-}
-
-impl KafkaOutput {
-    fn send_batch(
-        &mut self,
-        batch: &BatchBuf,
-        first_seq: u64,
-        cache: &mut SchemaCache,
-    ) -> Result<(), TaskError> {
-        let reader = BatchReader::new(batch.as_batch_ref(), cache)
-            .map_err(|e| TaskError::worker(format!("Malformed batch from the plugin: {e}")))?;
-        for (i, view) in reader.iter().enumerate() {
-            let topic = view.topic().map_err(|e| TaskError::worker(e.to_string()))?;
-            self.topics.ensure(topic).map_err(TaskError::worker)?;
-            let key = view.key().map_err(|e| convert_error("key", topic, e))?;
-            let key_bytes = match (&key, view.key_schema().ok().flatten()) {
-                (Value::Null, None) => None,
-                (k, schema) => self
-                    .converters
-                    .key
-                    .from_connect(topic, schema, k)
-                    .map_err(|e| convert_error("key", topic, e))?,
-            };
-            let value_bytes = match view
-                .value_bytes()
-                .filter(|_| self.converters.value_is_bytes)
-            {
-                Some(raw) => Some(raw.to_vec()),
-                None => {
-                    let value = view.value().map_err(|e| convert_error("value", topic, e))?;
-                    let schema = view
-                        .value_schema()
-                        .map_err(|e| convert_error("value", topic, e))?;
-                    self.converters
-                        .value
-                        .from_connect(topic, schema, &value)
-                        .map_err(|e| convert_error("value", topic, e))?
-                }
-            };
-            let mut headers = None;
-            for h in view
-                .headers()
-                .map_err(|e| convert_error("headers", topic, e))?
-            {
-                let bytes = self
-                    .converters
-                    .header
-                    .from_connect_header(topic, &h.key, h.schema.as_ref(), &h.value)
-                    .map_err(|e| convert_error("headers", topic, e))?;
-                headers = Some(headers.unwrap_or_else(OwnedHeaders::new).insert(Header {
-                    key: &h.key,
-                    value: bytes.as_deref(),
-                }));
-            }
-            let seq = (first_seq + i as u64) as usize;
-            let mut record: BaseRecord<'_, [u8], [u8], usize> =
-                BaseRecord::with_opaque_to(topic, seq);
-            if let Some(k) = key_bytes.as_deref() {
-                record = record.key(k);
-            }
-            if let Some(v) = value_bytes.as_deref() {
-                record = record.payload(v);
-            }
-            if let Some(p) = view.partition() {
-                record = record.partition(p);
-            }
-            if let Some(ts) = view.timestamp() {
-                record = record.timestamp(ts);
-            }
-            if let Some(h) = headers {
-                record = record.headers(h);
-            }
-            self.send_one(record)?;
-        }
-        Ok(())
-    }
-
-    /// Enqueue one record, waiting while librdkafka's queue is full (backpressure).
-    fn send_one<'a>(&self, mut record: BaseRecord<'a, [u8], [u8], usize>) -> Result<(), TaskError> {
-        loop {
-            match self.producer.send(record) {
-                Ok(()) => return Ok(()),
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
-                    record = back;
-                    std::thread::sleep(Duration::from_millis(1));
-                }
-                Err((e, back)) => {
-                    return Err(TaskError::worker(format!(
-                        "Failed to send a record to topic {}: {e}",
-                        back.topic
-                    )));
-                }
-            }
-        }
     }
 }

@@ -119,7 +119,14 @@ impl Worker {
         );
         let topics =
             TopicCreator::new(&self.clients, connector_config, self.tracker(&id.connector))?;
-        let output = KafkaOutput::new(&producer, converters, topics)?;
+        let error_config = ErrorConfig::from_connector(connector_config);
+        let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
+        let output = KafkaOutput::new(
+            &producer,
+            converters,
+            topics,
+            ErrorHandler::new(error_config, id.clone(), dlq),
+        )?;
         let cfg = SourceTaskConfig {
             id: id.clone(),
             class: class.clone(),
