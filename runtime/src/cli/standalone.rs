@@ -10,7 +10,7 @@ use ferry_runtime::config::worker::{Bootstrap, Mode, WorkerConfig};
 use ferry_runtime::config::{properties, ConnectorFile};
 use ferry_runtime::herder::standalone::StandaloneHerder;
 use ferry_runtime::herder::Herder;
-use ferry_runtime::kafka::{cluster_id, ClientSettings, ConverterDefaults, EmbeddedBroker};
+use ferry_runtime::kafka::{ClientSettings, ConverterDefaults, EmbeddedBroker};
 use ferry_runtime::plugin::{host_log_callback, PluginRegistry};
 use ferry_runtime::rest::{RestOptions, RestServer};
 use ferry_runtime::storage::FileOffsetStore;
@@ -95,7 +95,10 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
             .map(|p| p.display().to_string())
             .collect()
     };
-    let registry = PluginRegistry::scan(&plugin_path, host_log_callback());
+    let registry = Arc::new(PluginRegistry::scan(&plugin_path, host_log_callback()));
+    if let Err(e) = registry.watch() {
+        warn!(error = %e, "Cannot follow plugin.path for changes; new plugin files need a restart");
+    }
     info!(classes = registry.classes().len(), rejected = registry.rejected().len(), plugin_path = ?plugin_path, "Scanned plugins");
 
     let offsets_file: PathBuf = config
@@ -135,7 +138,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
 
     let worker = Arc::new(Worker {
         worker_id: worker_id.clone(),
-        registry: Arc::new(registry),
+        registry,
         clients: clients.clone(),
         converters: ConverterDefaults {
             key: (
@@ -158,10 +161,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
         override_policy: config.connector_client_config_override_policy,
     });
-    let herder = Arc::new(StandaloneHerder::new(
-        worker.clone(),
-        cluster_id(&clients, Duration::from_secs(5)),
-    ));
+    let herder = Arc::new(StandaloneHerder::new(worker.clone()));
     {
         let _guard = runtime.enter();
         server.start(herder.clone() as Arc<dyn Herder>, loggers);
@@ -178,6 +178,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         info!(connector = %name, "Created connector");
     }
     herder.set_ready();
+    herder.prefetch_cluster_id();
     info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "Ferry standalone worker started"

@@ -27,7 +27,8 @@ use crate::worker::Worker;
 pub struct StandaloneHerder {
     worker: Arc<Worker>,
     connectors: Mutex<BTreeMap<String, Entry>>,
-    cluster_id: Option<String>,
+    /// Fetched from Kafka on the first `GET /`, not at start-up (it costs a round trip).
+    cluster_id: std::sync::OnceLock<String>,
     ready: AtomicBool,
 }
 
@@ -39,13 +40,27 @@ fn kind(k: PluginKind) -> ConnectorType {
 }
 
 impl StandaloneHerder {
-    pub fn new(worker: Arc<Worker>, cluster_id: Option<String>) -> StandaloneHerder {
+    pub fn new(worker: Arc<Worker>) -> StandaloneHerder {
         StandaloneHerder {
             worker,
             connectors: Mutex::new(BTreeMap::new()),
-            cluster_id,
+            cluster_id: std::sync::OnceLock::new(),
             ready: AtomicBool::new(false),
         }
+    }
+
+    /// Fetch the cluster id now, off the request path.
+    pub fn prefetch_cluster_id(self: &Arc<Self>) {
+        let herder = self.clone();
+        let _ = std::thread::Builder::new().name("ferry-cluster-id".into()).spawn(move || herder.cluster_id());
+    }
+
+    fn cluster_id(&self) -> Option<String> {
+        if let Some(id) = self.cluster_id.get() {
+            return Some(id.clone());
+        }
+        let id = crate::kafka::cluster_id(&self.worker.clients, std::time::Duration::from_secs(5))?;
+        Some(self.cluster_id.get_or_init(|| id).clone())
     }
 
     /// Start-up is over (every command-line connector was created): `/health` says healthy.
@@ -126,7 +141,7 @@ impl Herder for StandaloneHerder {
         ServerInfo {
             version: env!("CARGO_PKG_VERSION").into(),
             commit: option_env!("FERRY_COMMIT").unwrap_or("unknown").into(),
-            kafka_cluster_id: self.cluster_id.clone(),
+            kafka_cluster_id: self.cluster_id(),
         }
     }
 
@@ -239,14 +254,15 @@ impl Herder for StandaloneHerder {
     }
 
     fn connector_status(&self, name: &str) -> Result<ConnectorStateInfo, HerderError> {
+        // Kafka (AbstractHerder#connectorStatus) answers an unknown connector from the status
+        // store: "No status found for connector <name>".
+        let no_status = || HerderError::NotFound(format!("No status found for connector {name}"));
         let connector_type = self
             .lock()?
             .get(name)
             .map(|e| kind(e.class.kind))
-            .ok_or_else(|| HerderError::connector_not_found(name))?;
-        let (state, trace) = self.worker.statuses.connector(name).ok_or_else(|| {
-            HerderError::NotFound(format!("No status found for connector {name}"))
-        })?;
+            .ok_or_else(no_status)?;
+        let (state, trace) = self.worker.statuses.connector(name).ok_or_else(no_status)?;
         let tasks = self
             .worker
             .statuses
@@ -301,7 +317,17 @@ impl Herder for StandaloneHerder {
         only_failed: bool,
     ) -> Result<Option<ConnectorStateInfo>, HerderError> {
         let plan = if include_tasks || only_failed {
-            Some(self.connector_status(name)?)
+            // Kafka (StandaloneHerder#restartConnectorAndTasks): "Unknown connector: <name>",
+            // then "Status for connector <name> not found".
+            if !self.lock()?.contains_key(name) {
+                return Err(HerderError::NotFound(format!("Unknown connector: {name}")));
+            }
+            Some(self.connector_status(name).map_err(|error| match error {
+                HerderError::NotFound(_) => {
+                    HerderError::NotFound(format!("Status for connector {name} not found"))
+                }
+                other => other,
+            })?)
         } else {
             None
         };
@@ -320,10 +346,28 @@ impl Herder for StandaloneHerder {
                 .collect(),
             _ => Vec::new(),
         };
+        // What is restarted picks up a replaced plugin file (what keeps running keeps its
+        // version); if the file is gone, the version already loaded is kept.
+        if restart_connector || !restart_tasks.is_empty() {
+            if let Ok(class) = self.worker.registry.for_config(&e.config) {
+                e.class = class;
+            }
+        }
         if restart_connector {
             e.stop_connector();
-            if e.target != TargetState::Stopped {
-                e.start_connector(&self.worker);
+            match e.target {
+                TargetState::Started => {
+                    e.start_connector(&self.worker);
+                }
+                // Kafka restarts it in its target state: a paused connector stays PAUSED.
+                TargetState::Paused => {
+                    if e.start_connector(&self.worker) {
+                        self.worker
+                            .statuses
+                            .set_connector(name, State::Paused, None);
+                    }
+                }
+                TargetState::Stopped => {}
             }
         }
         if !restart_tasks.is_empty() && e.target == TargetState::Started {
@@ -362,7 +406,21 @@ impl Herder for StandaloneHerder {
             connector: name.to_owned(),
             task,
         };
-        if let Some(h) = self.worker.start_task(id, &e.class, cfg, &e.config) {
+        if e.target != TargetState::Started {
+            // Kafka starts the task in the connector's target state: a paused connector's task
+            // stays PAUSED instead of processing records (Ferry runs no thread for it).
+            use crate::task::StatusListener as _;
+            self.worker.statuses.on_task_state(&id, State::Paused, None);
+            return Ok(());
+        }
+        // A restarted task picks up a replaced plugin file; if the file is gone, it keeps the
+        // version already loaded.
+        let class = self
+            .worker
+            .registry
+            .for_config(&e.config)
+            .unwrap_or_else(|_| e.class.clone());
+        if let Some(h) = self.worker.start_task(id, &class, cfg, &e.config) {
             e.tasks.push(h);
         }
         Ok(())
@@ -420,7 +478,9 @@ impl Herder for StandaloneHerder {
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
         let mut classes: Vec<_> = self.worker.registry.classes().to_vec();
         classes.sort_by(|a, b| {
-            (a.kind == PluginKind::Source, &a.class).cmp(&(b.kind == PluginKind::Source, &b.class))
+            (a.kind == PluginKind::Source, &a.class)
+                .cmp(&(b.kind == PluginKind::Source, &b.class))
+                .then_with(|| crate::plugin::compare_versions(&a.version, &b.version))
         });
         let mut out: Vec<PluginInfo> = classes
             .iter()
@@ -453,6 +513,10 @@ impl Herder for StandaloneHerder {
             PluginKind::Sink => sink_connector_def(),
         };
         Ok(class.config_def.clone().merge(&framework).key_infos())
+    }
+
+    fn plugin_failures(&self) -> Vec<crate::plugin::RejectedFile> {
+        self.worker.registry.rejected()
     }
 
     fn validate(&self, _plugin: &str, config: ConfigMap) -> Result<Value, HerderError> {
