@@ -158,6 +158,7 @@ impl<'a> SinkRecord<'a> {
 
     /// The value's raw bytes when it is a string or bytes value, without decoding. This is
     /// free: a sink that forwards bytes should use it.
+    #[inline]
     pub fn value_bytes(&self) -> Option<&'a [u8]> {
         self.view.value_bytes()
     }
@@ -208,6 +209,7 @@ impl<'a> SinkRecords<'a> {
             .map(|view| SinkRecord { view, index })
     }
 
+    #[inline]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = SinkRecord<'a>> + 'a {
         self.reader
             .iter()

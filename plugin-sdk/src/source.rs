@@ -91,7 +91,7 @@ pub struct CommittedRecord {
 /// Where `poll` puts its records. Records are encoded straight into the worker's buffer.
 pub struct SourceRecords<'a> {
     pub(crate) writer: BatchWriter<'a>,
-    pub(crate) scratch: String,
+    pub(crate) scratch: Vec<u8>,
 }
 
 impl SourceRecords<'_> {
@@ -111,14 +111,15 @@ impl SourceRecords<'_> {
         self.scratch.clear();
         let partition_end = append_json(&mut self.scratch, r.source_partition.as_ref())?;
         let offset_end = append_json(&mut self.scratch, r.source_offset.as_ref())?;
+        let text = std::str::from_utf8(&self.scratch).map_err(|e| ConnectError::data(e.to_string()))?;
         rec.source_partition = r
             .source_partition
             .as_ref()
-            .map(|_| &self.scratch[..partition_end]);
+            .map(|_| &text[..partition_end]);
         rec.source_offset = r
             .source_offset
             .as_ref()
-            .map(|_| &self.scratch[partition_end..offset_end]);
+            .map(|_| &text[partition_end..offset_end]);
         self.writer.push(&rec)?;
         Ok(())
     }
@@ -144,9 +145,9 @@ fn payload<'a>(
     }
 }
 
-fn append_json(out: &mut String, map: Option<&JsonMap>) -> Result<usize> {
+fn append_json(out: &mut Vec<u8>, map: Option<&JsonMap>) -> Result<usize> {
     if let Some(map) = map {
-        out.push_str(&serde_json::to_string(map)?);
+        serde_json::to_writer(&mut *out, map)?;
     }
     Ok(out.len())
 }

@@ -76,6 +76,7 @@ impl<'a> BatchReader<'a> {
         })
     }
 
+    #[inline]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = RecordView<'a>> + 'a {
         let reader = *self;
         self.records
@@ -170,6 +171,7 @@ impl<'a> RecordView<'a> {
     }
 
     /// The value's bytes when it is a string or bytes value, without decoding anything.
+    #[inline]
     pub fn value_bytes(&self) -> Option<&'a [u8]> {
         raw_payload(self.header.value.get(self.reader.arena)?)
     }

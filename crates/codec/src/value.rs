@@ -77,9 +77,24 @@ pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
         Value::Decimal(unscaled, scale) => {
             out.push_byte(DECIMAL);
             put_i64(out, i64::from(*scale));
-            let bytes = unscaled.to_signed_bytes_be();
-            put_u64(out, bytes.len() as u64);
-            out.push_slice(&bytes);
+            if let Ok(small) = i64::try_from(unscaled) {
+                // The same minimal two's complement bytes as `to_signed_bytes_be`, without
+                // allocating.
+                let bytes = small.to_be_bytes();
+                let mut start = 0;
+                while start < 7
+                    && ((bytes[start] == 0 && bytes[start + 1] & 0x80 == 0)
+                        || (bytes[start] == 0xff && bytes[start + 1] & 0x80 != 0))
+                {
+                    start += 1;
+                }
+                put_u64(out, (8 - start) as u64);
+                out.push_slice(&bytes[start..]);
+            } else {
+                let bytes = unscaled.to_signed_bytes_be();
+                put_u64(out, bytes.len() as u64);
+                out.push_slice(&bytes);
+            }
         }
         Value::Date(v) => tagged_int(out, DATE, i64::from(*v)),
         Value::Time(v) => tagged_int(out, TIME, i64::from(*v)),
@@ -174,7 +189,16 @@ pub(crate) fn read_value(
         DECIMAL => {
             let scale = narrow(c.i64()?)?;
             let n = c.len()?;
-            Value::Decimal(BigInt::from_signed_bytes_be(c.take(n)?), scale)
+            let bytes = c.take(n)?;
+            let unscaled = if (1..=8).contains(&n) {
+                let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
+                let mut be = [fill; 8];
+                be[8 - n..].copy_from_slice(bytes);
+                BigInt::from(i64::from_be_bytes(be))
+            } else {
+                BigInt::from_signed_bytes_be(bytes)
+            };
+            Value::Decimal(unscaled, scale)
         }
         DATE => Value::Date(narrow(c.i64()?)?),
         TIME => Value::Time(narrow(c.i64()?)?),
@@ -185,6 +209,7 @@ pub(crate) fn read_value(
 
 /// The payload of a value encoded as a string or bytes, without decoding (the fast path for
 /// sinks that forward bytes).
+#[inline]
 pub(crate) fn raw_payload(bytes: &[u8]) -> Option<&[u8]> {
     let mut c = Cursor::new(bytes);
     match c.byte().ok()? {

@@ -34,7 +34,7 @@ impl Sink for ferry_plugin_abi::abi_stable::std_types::RVec<u8> {
         self.push(b);
     }
     fn push_slice(&mut self, s: &[u8]) {
-        self.extend_from_slice(s);
+        self.extend_from_copy_slice(s);
     }
 }
 
@@ -53,12 +53,14 @@ impl<'a> Cursor<'a> {
         self.pos >= self.buf.len()
     }
 
+    #[inline]
     pub(crate) fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self.buf.get(self.pos).ok_or(CodecError::Truncated)?;
         self.pos += 1;
         Ok(b)
     }
 
+    #[inline]
     pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
         let end = self.pos.checked_add(n).ok_or(CodecError::Truncated)?;
         let s = self.buf.get(self.pos..end).ok_or(CodecError::Truncated)?;
@@ -66,7 +68,14 @@ impl<'a> Cursor<'a> {
         Ok(s)
     }
 
+    #[inline]
     pub(crate) fn u64(&mut self) -> Result<u64, CodecError> {
+        if let Some(&b) = self.buf.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -87,10 +96,12 @@ impl<'a> Cursor<'a> {
         Ok(((u >> 1) as i64) ^ -((u & 1) as i64))
     }
 
+    #[inline]
     pub(crate) fn len(&mut self) -> Result<usize, CodecError> {
         usize::try_from(self.u64()?).map_err(|_| CodecError::Truncated)
     }
 
+    #[inline]
     pub(crate) fn str(&mut self) -> Result<&'a str, CodecError> {
         let n = self.len()?;
         std::str::from_utf8(self.take(n)?).map_err(|_| CodecError::BadUtf8)

@@ -15,11 +15,13 @@ impl Span {
         len: u32::MAX,
     };
 
+    #[inline]
     pub fn is_null(self) -> bool {
         self.len == u32::MAX
     }
 
     /// The bytes of this span in `arena`, `None` for null or out-of-range spans.
+    #[inline]
     pub fn get(self, arena: &[u8]) -> Option<&[u8]> {
         if self.is_null() {
             return None;

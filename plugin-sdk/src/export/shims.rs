@@ -129,7 +129,7 @@ pub(crate) struct SourceTaskShim<C: SourceConnector> {
     task: C::Task,
     stop: StopToken,
     writer: WriterState,
-    scratch: String,
+    scratch: Vec<u8>,
     acked: SchemaCache,
 }
 
@@ -139,7 +139,7 @@ impl<C: SourceConnector> Default for SourceTaskShim<C> {
             task: C::Task::default(),
             stop: StopToken::new(),
             writer: WriterState::default(),
-            scratch: String::new(),
+            scratch: Vec::new(),
             acked: SchemaCache::default(),
         }
     }
