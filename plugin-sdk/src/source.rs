@@ -111,11 +111,9 @@ impl SourceRecords<'_> {
         self.scratch.clear();
         let partition_end = append_json(&mut self.scratch, r.source_partition.as_ref())?;
         let offset_end = append_json(&mut self.scratch, r.source_offset.as_ref())?;
-        let text = std::str::from_utf8(&self.scratch).map_err(|e| ConnectError::data(e.to_string()))?;
-        rec.source_partition = r
-            .source_partition
-            .as_ref()
-            .map(|_| &text[..partition_end]);
+        let text =
+            std::str::from_utf8(&self.scratch).map_err(|e| ConnectError::data(e.to_string()))?;
+        rec.source_partition = r.source_partition.as_ref().map(|_| &text[..partition_end]);
         rec.source_offset = r
             .source_offset
             .as_ref()

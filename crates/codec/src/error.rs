@@ -23,6 +23,8 @@ pub enum CodecError {
     BadSpan,
     #[error("batch encoding version {0} is not supported (this side reads version {1})")]
     Version(u32, u32),
+    #[error("value nested deeper than {0} levels")]
+    TooDeep(usize),
     #[error("batch arena exceeds 4 GiB")]
     TooLarge,
 }

@@ -122,10 +122,25 @@ fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, CodecError> {
     T::try_from(v).map_err(|_| CodecError::Truncated)
 }
 
+/// Deepest nesting of arrays, maps and structs a decoder follows: deeper input is an error,
+/// not a stack overflow.
+pub const MAX_DEPTH: usize = 256;
+
 pub(crate) fn read_value(
     c: &mut Cursor<'_>,
     schema: Option<&SchemaRef>,
 ) -> Result<Value, CodecError> {
+    read_nested(c, schema, 0)
+}
+
+fn read_nested(
+    c: &mut Cursor<'_>,
+    schema: Option<&SchemaRef>,
+    depth: usize,
+) -> Result<Value, CodecError> {
+    if depth > MAX_DEPTH {
+        return Err(CodecError::TooDeep(MAX_DEPTH));
+    }
     let tag = c.byte()?;
     Ok(match tag {
         NULL => Value::Null,
@@ -155,7 +170,7 @@ pub(crate) fn read_value(
             let items_schema = schema.and_then(|s| s.value_schema.as_ref());
             let mut items = Vec::with_capacity(n.min(c.buf.len()));
             for _ in 0..n {
-                items.push(read_value(c, items_schema)?);
+                items.push(read_nested(c, items_schema, depth + 1)?);
             }
             Value::Array(items)
         }
@@ -165,8 +180,8 @@ pub(crate) fn read_value(
             let vs = schema.and_then(|s| s.value_schema.as_ref());
             let mut entries = Vec::with_capacity(n.min(c.buf.len()));
             for _ in 0..n {
-                let k = read_value(c, ks)?;
-                let v = read_value(c, vs)?;
+                let k = read_nested(c, ks, depth + 1)?;
+                let v = read_nested(c, vs, depth + 1)?;
                 entries.push((k, v));
             }
             Value::Map(entries)
@@ -182,7 +197,7 @@ pub(crate) fn read_value(
             }
             let mut values = Vec::with_capacity(n);
             for field in &schema.fields {
-                values.push(read_value(c, Some(&field.schema))?);
+                values.push(read_nested(c, Some(&field.schema), depth + 1)?);
             }
             Value::Struct(Struct::from_values_unchecked(schema.clone(), values))
         }

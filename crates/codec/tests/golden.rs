@@ -222,3 +222,16 @@ fn schemas_round_trip_with_defaults_and_parameters() {
     ferry_codec::encode_schema(&mut bytes, &schema);
     assert_eq!(*ferry_codec::decode_schema(&bytes).unwrap(), *schema);
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut bytes = vec![0x0b, 0x01].repeat(100_000);
+    bytes.push(0x00);
+    assert_eq!(
+        ferry_codec::decode_value(&bytes, None),
+        Err(ferry_codec::CodecError::TooDeep(256))
+    );
+    let mut ok = vec![0x0b, 0x01].repeat(200);
+    ok.push(0x00);
+    assert!(ferry_codec::decode_value(&ok, None).is_ok());
+}

@@ -54,7 +54,6 @@ pub struct PluginDescriptor {
 #[repr(C)]
 #[derive(StableAbi)]
 #[sabi(kind(Prefix(prefix_ref = PluginMod_Ref)))]
-#[sabi(missing_field(panic))]
 pub struct PluginMod {
     pub library_info: extern "C" fn() -> LibraryInfo,
     pub plugins: extern "C" fn() -> RVec<PluginDescriptor>,

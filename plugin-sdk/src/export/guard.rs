@@ -74,3 +74,33 @@ pub(crate) fn guard<T>(
 pub(crate) fn guard_infallible(f: impl FnOnce()) {
     let _ = catch_unwind(AssertUnwindSafe(f));
 }
+
+/// Owns a plugin object and drops it inside `catch_unwind`: a destructor that panics must not
+/// unwind into the worker through abi_stable's `extern "C"` drop shim.
+pub(crate) struct Contained<T>(Option<T>);
+
+impl<T> Contained<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Contained(Some(value))
+    }
+
+    pub(crate) fn get(&mut self) -> Result<&mut T> {
+        self.0
+            .as_mut()
+            .ok_or_else(|| crate::ConnectError::new("the plugin object was already dropped"))
+    }
+}
+
+impl<T: Default> Default for Contained<T> {
+    fn default() -> Self {
+        Contained::new(T::default())
+    }
+}
+
+impl<T> Drop for Contained<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.0.take() {
+            guard_infallible(move || drop(value));
+        }
+    }
+}

@@ -140,10 +140,13 @@ extern "C" fn init_logging(callback: LogCallback) {
 }
 
 extern "C" fn new_connector<R: Registry>(class: RStr<'_>) -> RResult<ConnectorBox, FfiError> {
-    guard(&|| format!("{class}.<new>"), || {
-        Ok((find::<R>(class)?.connector)())
-    })
-    .map_err(unknown_class)
+    // Only a class this library does not export is UNKNOWN_CLASS; a constructor that fails
+    // or panics is reported as such.
+    let entry = match find::<R>(class) {
+        Ok(e) => e,
+        Err(e) => return RResult::RErr(unknown_class(e.into_ffi())),
+    };
+    guard(&|| format!("{class}.<new>"), || Ok((entry.connector)()))
 }
 
 extern "C" fn new_source_task<R: Registry>(class: RStr<'_>) -> RResult<SourceTaskBox, FfiError> {

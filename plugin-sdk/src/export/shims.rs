@@ -11,7 +11,7 @@ use ferry_plugin_abi::{
     SourceContextBox, SourceTaskObj, StopHandleBox, StopHandleObj, StopHandleObj_TO,
 };
 
-use super::guard::{guard, guard_infallible};
+use super::guard::{guard, guard_infallible, Contained};
 use super::json;
 use crate::config::ConfigMap;
 use crate::connector::ConnectorContext;
@@ -33,14 +33,14 @@ fn task_configs_json(configs: Vec<ConfigMap>) -> Result<RString> {
 
 #[derive(Default)]
 pub(crate) struct SourceConnectorShim<C> {
-    inner: C,
+    inner: Contained<C>,
 }
 
 impl<C: SourceConnector> ConnectorObj for SourceConnectorShim<C> {
     fn start(&mut self, config: RStr<'_>, ctx: ConnectorContextBox) -> RResult<(), FfiError> {
         guard(&|| format!("{}.start", C::CLASS), || {
             let config = json::parse_config(config)?;
-            self.inner.start(
+            self.inner.get()?.start(
                 &config,
                 ConnectorContext {
                     inner: Arc::new(ctx),
@@ -51,17 +51,19 @@ impl<C: SourceConnector> ConnectorObj for SourceConnectorShim<C> {
 
     fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
         guard(&|| format!("{}.taskConfigs", C::CLASS), || {
-            task_configs_json(self.inner.task_configs(max_tasks as usize)?)
+            task_configs_json(self.inner.get()?.task_configs(max_tasks as usize)?)
         })
     }
 
     fn stop(&mut self) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.stop", C::CLASS), || self.inner.stop())
+        guard(&|| format!("{}.stop", C::CLASS), || {
+            self.inner.get()?.stop()
+        })
     }
 
     fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
         guard(&|| format!("{}.validate", C::CLASS), || {
-            values_json(&self.inner.validate(&json::parse_config(config)?))
+            values_json(&self.inner.get()?.validate(&json::parse_config(config)?))
         })
     }
 
@@ -69,21 +71,21 @@ impl<C: SourceConnector> ConnectorObj for SourceConnectorShim<C> {
         guard(&|| format!("{}.alterOffsets", C::CLASS), || {
             let config = json::parse_config(config)?;
             let offsets = json::parse_source_offsets(offsets.as_str())?;
-            self.inner.alter_offsets(&config, &offsets)
+            self.inner.get()?.alter_offsets(&config, &offsets)
         })
     }
 }
 
 #[derive(Default)]
 pub(crate) struct SinkConnectorShim<C> {
-    inner: C,
+    inner: Contained<C>,
 }
 
 impl<C: SinkConnector> ConnectorObj for SinkConnectorShim<C> {
     fn start(&mut self, config: RStr<'_>, ctx: ConnectorContextBox) -> RResult<(), FfiError> {
         guard(&|| format!("{}.start", C::CLASS), || {
             let config = json::parse_config(config)?;
-            self.inner.start(
+            self.inner.get()?.start(
                 &config,
                 ConnectorContext {
                     inner: Arc::new(ctx),
@@ -94,17 +96,19 @@ impl<C: SinkConnector> ConnectorObj for SinkConnectorShim<C> {
 
     fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
         guard(&|| format!("{}.taskConfigs", C::CLASS), || {
-            task_configs_json(self.inner.task_configs(max_tasks as usize)?)
+            task_configs_json(self.inner.get()?.task_configs(max_tasks as usize)?)
         })
     }
 
     fn stop(&mut self) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.stop", C::CLASS), || self.inner.stop())
+        guard(&|| format!("{}.stop", C::CLASS), || {
+            self.inner.get()?.stop()
+        })
     }
 
     fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
         guard(&|| format!("{}.validate", C::CLASS), || {
-            values_json(&self.inner.validate(&json::parse_config(config)?))
+            values_json(&self.inner.get()?.validate(&json::parse_config(config)?))
         })
     }
 
@@ -112,7 +116,7 @@ impl<C: SinkConnector> ConnectorObj for SinkConnectorShim<C> {
         guard(&|| format!("{}.alterOffsets", C::CLASS), || {
             let config = json::parse_config(config)?;
             let offsets = json::parse_sink_offsets(offsets.as_str())?;
-            self.inner.alter_offsets(&config, &offsets)
+            self.inner.get()?.alter_offsets(&config, &offsets)
         })
     }
 }
@@ -126,7 +130,7 @@ impl StopHandleObj for StopHandleShim {
 }
 
 pub(crate) struct SourceTaskShim<C: SourceConnector> {
-    task: C::Task,
+    task: Contained<C::Task>,
     stop: StopToken,
     writer: WriterState,
     scratch: Vec<u8>,
@@ -136,7 +140,7 @@ pub(crate) struct SourceTaskShim<C: SourceConnector> {
 impl<C: SourceConnector> Default for SourceTaskShim<C> {
     fn default() -> Self {
         SourceTaskShim {
-            task: C::Task::default(),
+            task: Contained::new(C::Task::default()),
             stop: StopToken::new(),
             writer: WriterState::default(),
             scratch: Vec::new(),
@@ -160,7 +164,7 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
                 inner: Arc::new(ctx),
                 stop: self.stop.clone(),
             };
-            self.task.start(&config, ctx)
+            self.task.get()?.start(&config, ctx)
         })
     }
 
@@ -174,7 +178,7 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
                 writer: BatchWriter::new(out, &mut self.writer),
                 scratch: std::mem::take(&mut self.scratch),
             };
-            let result = self.task.poll(&mut records);
+            let result = self.task.get()?.poll(&mut records);
             self.scratch = records.scratch;
             result
         })
@@ -182,7 +186,7 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
 
     fn commit(&mut self) -> RResult<(), FfiError> {
         guard(&|| format!("{}.commit", C::TASK_CLASS), || {
-            self.task.commit()
+            self.task.get()?.commit()
         })
     }
 
@@ -197,26 +201,28 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
                     source_partition: json_map(view.source_partition()?)?,
                     source_offset: json_map(view.source_offset()?)?,
                 };
-                self.task.commit_record(&record)?;
+                self.task.get()?.commit_record(&record)?;
             }
             Ok(())
         })
     }
 
     fn stop(&mut self) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.stop", C::TASK_CLASS), || self.task.stop())
+        guard(&|| format!("{}.stop", C::TASK_CLASS), || {
+            self.task.get()?.stop()
+        })
     }
 }
 
 pub(crate) struct SinkTaskShim<C: SinkConnector> {
-    task: C::Task,
+    task: Contained<C::Task>,
     schemas: SchemaCache,
 }
 
 impl<C: SinkConnector> Default for SinkTaskShim<C> {
     fn default() -> Self {
         SinkTaskShim {
-            task: C::Task::default(),
+            task: Contained::new(C::Task::default()),
             schemas: SchemaCache::default(),
         }
     }
@@ -226,7 +232,7 @@ impl<C: SinkConnector> SinkTaskObj for SinkTaskShim<C> {
     fn start(&mut self, config: RStr<'_>, ctx: SinkContextBox) -> RResult<(), FfiError> {
         guard(&|| format!("{}.start", C::TASK_CLASS), || {
             let config = json::parse_config(config)?;
-            self.task.start(
+            self.task.get()?.start(
                 &config,
                 SinkTaskContext {
                     inner: Arc::new(ctx),
@@ -238,6 +244,7 @@ impl<C: SinkConnector> SinkTaskObj for SinkTaskShim<C> {
     fn open(&mut self, partitions: RStr<'_>) -> RResult<(), FfiError> {
         guard(&|| format!("{}.open", C::TASK_CLASS), || {
             self.task
+                .get()?
                 .open(&json::parse_partitions(partitions.as_str())?)
         })
     }
@@ -245,6 +252,7 @@ impl<C: SinkConnector> SinkTaskObj for SinkTaskShim<C> {
     fn close(&mut self, partitions: RStr<'_>) -> RResult<(), FfiError> {
         guard(&|| format!("{}.close", C::TASK_CLASS), || {
             self.task
+                .get()?
                 .close(&json::parse_partitions(partitions.as_str())?)
         })
     }
@@ -252,18 +260,20 @@ impl<C: SinkConnector> SinkTaskObj for SinkTaskShim<C> {
     fn put(&mut self, batch: BatchRef<'_>) -> RResult<(), FfiError> {
         guard(&|| format!("{}.put", C::TASK_CLASS), || {
             let reader = BatchReader::new(batch, &mut self.schemas)?;
-            self.task.put(SinkRecords { reader })
+            self.task.get()?.put(SinkRecords { reader })
         })
     }
 
     fn pre_commit(&mut self, offsets: RStr<'_>) -> RResult<RString, FfiError> {
         guard(&|| format!("{}.preCommit", C::TASK_CLASS), || {
             let offsets = json::parse_committed(offsets.as_str())?;
-            Ok(json::committed_json(&self.task.pre_commit(offsets)?).into())
+            Ok(json::committed_json(&self.task.get()?.pre_commit(offsets)?).into())
         })
     }
 
     fn stop(&mut self) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.stop", C::TASK_CLASS), || self.task.stop())
+        guard(&|| format!("{}.stop", C::TASK_CLASS), || {
+            self.task.get()?.stop()
+        })
     }
 }
