@@ -40,13 +40,21 @@ pub fn connector_class(
             java_map(config)
         )));
     };
-    registry.find(name).cloned().ok_or_else(|| {
-        let available: Vec<&str> = registry.classes().iter().map(|c| c.class.as_str()).collect();
-        HerderError::BadRequest(format!(
-            "Failed to find any class that implements Connector and which name matches {name}, available connectors are: {}",
-            available.join(", ")
-        ))
-    })
+    let version = config.get(crate::plugin::PLUGIN_VERSION_CONFIG);
+    let snapshot = registry.snapshot();
+    snapshot
+        .find_version(name, version.map(String::as_str))
+        .map_err(|e| match e {
+            crate::plugin::FindError::NotFound => {
+                let available: Vec<&str> =
+                    snapshot.classes().iter().map(|c| c.class.as_str()).collect();
+                HerderError::BadRequest(format!(
+                    "Failed to find any class that implements Connector and which name matches {name}, available connectors are: {}",
+                    available.join(", ")
+                ))
+            }
+            other => HerderError::BadRequest(other.to_string()),
+        })
 }
 
 fn entry(def: &ConfigDef, value: &ConfigValue) -> Value {
@@ -56,9 +64,16 @@ fn entry(def: &ConfigDef, value: &ConfigValue) -> Value {
 
 /// Client overrides the worker's `connector.client.config.override.policy` forbids
 /// (`AbstractHerder#validateClientOverrides`).
-fn client_override_values(policy: ClientConfigOverridePolicy, config: &BTreeMap<String, String>) -> Vec<ConfigValue> {
+fn client_override_values(
+    policy: ClientConfigOverridePolicy,
+    config: &BTreeMap<String, String>,
+) -> Vec<ConfigValue> {
     let mut out = Vec::new();
-    for prefix in ["producer.override.", "consumer.override.", "admin.override."] {
+    for prefix in [
+        "producer.override.",
+        "consumer.override.",
+        "admin.override.",
+    ] {
         for (key, value) in config.iter().filter(|(k, _)| k.starts_with(prefix)) {
             let stripped = &key[prefix.len()..];
             if !policy.allows(stripped) {
@@ -106,12 +121,17 @@ pub fn validate(
         configs.push(entry(&class.config_def, v));
         errors.extend(v.errors.iter().cloned());
     }
+    let transform_keys = ferry_transforms::validate(config);
+    for (key, value) in &transform_keys {
+        errors.extend(value.errors.iter().cloned());
+        configs.push(json!({"definition": key.key_info(), "value": value.to_json(Some(key.ty))}));
+    }
     for v in client_override_values(policy, config) {
         errors.extend(v.errors.iter().cloned());
         configs.push(json!({"definition": null, "value": v.to_json(None)}));
     }
     let mut groups: Vec<String> = Vec::new();
-    for key in framework.keys().iter().chain(class.config_def.keys()) {
+    for key in framework.keys().iter().chain(class.config_def.keys()).chain(transform_keys.iter().map(|(k, _)| k)) {
         if let Some(g) = &key.group {
             if !groups.contains(g) {
                 groups.push(g.clone());

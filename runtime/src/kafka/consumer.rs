@@ -16,6 +16,7 @@ use tracing::{debug, warn};
 
 use super::convert::Converters;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
+use ferry_transforms::{ConnectRecord, TransformationChain};
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
 
 /// The raw consumed record, for error reports and the dead letter queue.
@@ -33,7 +34,14 @@ fn context<'a>(msg: &'a BorrowedMessage<'_>) -> RecordContext<'a> {
         timestamp_type,
         key: msg.key(),
         value: msg.payload(),
-        headers: msg.headers().map(|hs| hs.iter().map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec))).collect()).unwrap_or_default(),
+        headers: msg
+            .headers()
+            .map(|hs| {
+                hs.iter()
+                    .map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec)))
+                    .collect()
+            })
+            .unwrap_or_default(),
         source_description: None,
     }
 }
@@ -129,58 +137,104 @@ pub enum Subscription {
 /// Turns consumed messages into batch records.
 struct Encoder {
     converters: Converters,
+    chain: TransformationChain,
     errors: ErrorHandler,
     bytes_schema: SchemaRef,
 }
 
+fn data_failure(stage: Stage, class: &str, e: &dyn std::fmt::Display) -> Failure {
+    Failure {
+        stage,
+        class: class.to_owned(),
+        exception_class: "org.apache.kafka.connect.errors.DataException".into(),
+        message: e.to_string(),
+        retriable: false,
+    }
+}
+
 impl Encoder {
-    /// Convert one consumed message and append it to the batch. A conversion failure goes
-    /// through the error handler: the record is skipped if tolerated, the task fails if not.
-    fn encode(&mut self, writer: &mut BatchWriter<'_>, msg: &BorrowedMessage<'_>) -> Result<(), TaskError> {
-        let this = self;
+    /// Convert one consumed message, run the transformation chain, and append the result to
+    /// the batch. Returns `false` when the record was skipped: dropped by a transformation, or
+    /// failed and tolerated by the error handler (a failure that is not tolerated is an error).
+    fn encode(&mut self, writer: &mut BatchWriter<'_>, msg: &BorrowedMessage<'_>) -> Result<bool, TaskError> {
         let topic = msg.topic();
-        let failure = |stage: Stage, class: &str, e: &dyn std::fmt::Display| Failure {
-            stage,
-            class: class.to_owned(),
-            exception_class: "org.apache.kafka.connect.errors.DataException".into(),
-            message: e.to_string(),
-            retriable: false,
-        };
-        let (key_schema, key) = match this.converters.key.to_connect(topic, msg.key()) {
+        let skip = |r: Result<(), TaskError>| r.map(|()| false);
+        let (key_schema, key) = match self.converters.key.to_connect(topic, msg.key()) {
             Ok(k) => k,
-            Err(e) => return this.errors.handle(failure(Stage::KeyConverter, &this.converters.key_class, &e), &context(msg)),
+            Err(e) => return skip(self.errors.handle(data_failure(Stage::KeyConverter, &self.converters.key_class, &e), &context(msg))),
         };
         let mut headers = Vec::new();
-        if let Some(hs) = msg.headers() {
-            for h in hs.iter() {
-                match this.converters.header.to_connect_header(topic, h.key, h.value) {
-                    Ok((schema, value)) => headers.push(Header { key: h.key.to_owned(), schema, value }),
-                    Err(e) => return this.errors.handle(failure(Stage::HeaderConverter, &this.converters.header_class, &e), &context(msg)),
-                }
+        for h in msg.headers().iter().flat_map(|hs| hs.iter()) {
+            match self.converters.header.to_connect_header(topic, h.key, h.value) {
+                Ok((schema, value)) => headers.push(Header { key: h.key.to_owned(), schema, value }),
+                Err(e) => return skip(self.errors.handle(data_failure(Stage::HeaderConverter, &self.converters.header_class, &e), &context(msg))),
             }
         }
-        let mut rec = EncodeRecord::new(topic);
-        rec.partition = msg.partition();
-        rec.offset = msg.offset();
-        (rec.timestamp, rec.timestamp_type) = match msg.timestamp() {
+        let (timestamp, timestamp_type) = match msg.timestamp() {
             Timestamp::CreateTime(t) => (t, TimestampType::CREATE_TIME),
             Timestamp::LogAppendTime(t) => (t, TimestampType::LOG_APPEND_TIME),
             Timestamp::NotAvailable => (ferry_plugin_abi::NO_TIMESTAMP, TimestampType::NONE),
         };
-        rec.key = Payload::Value(key_schema.as_ref(), &key);
-        rec.headers = &headers;
-        let converted;
-        match (msg.payload(), this.converters.value_is_bytes) {
-            (Some(raw), true) => rec.value = Payload::Bytes(Some(&this.bytes_schema), raw),
-            (payload, _) => {
-                converted = match this.converters.value.to_connect(topic, payload) {
-                    Ok(v) => v,
-                    Err(e) => return this.errors.handle(failure(Stage::ValueConverter, &this.converters.value_class, &e), &context(msg)),
-                };
-                rec.value = Payload::Value(converted.0.as_ref(), &converted.1);
-            }
+        let mut rec = EncodeRecord::new(topic);
+        rec.partition = msg.partition();
+        rec.offset = msg.offset();
+        rec.timestamp = timestamp;
+        rec.timestamp_type = timestamp_type;
+        // Bytes pass through untouched when nothing transforms them.
+        if let (Some(raw), true, true) = (msg.payload(), self.converters.value_is_bytes, self.chain.is_empty()) {
+            rec.key = Payload::Value(key_schema.as_ref(), &key);
+            rec.headers = &headers;
+            rec.value = Payload::Bytes(Some(&self.bytes_schema), raw);
+            writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))?;
+            return Ok(true);
         }
-        writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))
+        let (value_schema, value) = match self.converters.value.to_connect(topic, msg.payload()) {
+            Ok(v) => v,
+            Err(e) => return skip(self.errors.handle(data_failure(Stage::ValueConverter, &self.converters.value_class, &e), &context(msg))),
+        };
+        if self.chain.is_empty() {
+            rec.key = Payload::Value(key_schema.as_ref(), &key);
+            rec.value = Payload::Value(value_schema.as_ref(), &value);
+            rec.headers = &headers;
+            writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))?;
+            return Ok(true);
+        }
+        let record = ConnectRecord {
+            topic: topic.to_owned(),
+            kafka_partition: Some(msg.partition()),
+            kafka_offset: Some(msg.offset()),
+            key_schema,
+            key,
+            value_schema,
+            value,
+            timestamp: (timestamp != ferry_plugin_abi::NO_TIMESTAMP).then_some(timestamp),
+            headers: headers.into_iter().map(|h| ferry_transforms::Header { key: h.key, schema: h.schema, value: h.value }).collect(),
+        };
+        let out = match self.chain.apply(record) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(false),
+            Err(e) => {
+                let failure = Failure {
+                    stage: Stage::Transformation,
+                    class: e.class.clone(),
+                    exception_class: e.source.java_class().to_owned(),
+                    message: e.source.to_string(),
+                    retriable: false,
+                };
+                return skip(self.errors.handle(failure, &context(msg)));
+            }
+        };
+        let headers: Vec<Header> = out.headers.into_iter().map(|h| Header { key: h.key, schema: h.schema, value: h.value }).collect();
+        let mut rec = EncodeRecord::new(&out.topic);
+        rec.partition = out.kafka_partition.unwrap_or(msg.partition());
+        rec.offset = msg.offset();
+        rec.timestamp = out.timestamp.unwrap_or(ferry_plugin_abi::NO_TIMESTAMP);
+        rec.timestamp_type = timestamp_type;
+        rec.key = Payload::Value(out.key_schema.as_ref(), &out.key);
+        rec.value = Payload::Value(out.value_schema.as_ref(), &out.value);
+        rec.headers = &headers;
+        writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))?;
+        Ok(true)
     }
 }
 
@@ -189,6 +243,8 @@ pub struct KafkaInput {
     consumer: BaseConsumer<SinkConsumerContext>,
     encoder: Encoder,
     state: WriterState,
+    /// Records skipped (filtered or tolerated) since the last `take_skipped`.
+    skipped: Vec<(Tp, i64)>,
     tracker: super::TopicTracker,
     seen: std::collections::HashSet<String>,
     last_transient: Option<String>,
@@ -202,6 +258,7 @@ impl KafkaInput {
         core: SharedSinkCore,
         tracker: super::TopicTracker,
         errors: ErrorHandler,
+        chain: TransformationChain,
     ) -> Result<KafkaInput, TaskError> {
         let context = SinkConsumerContext {
             core,
@@ -220,8 +277,14 @@ impl KafkaInput {
             .map_err(|e| TaskError::worker(format!("Cannot subscribe to {subscription:?}: {e}")))?;
         Ok(KafkaInput {
             consumer,
-            encoder: Encoder { converters, errors, bytes_schema: Schema::optional_primitive(Type::Bytes) },
+            encoder: Encoder {
+                chain,
+                converters,
+                errors,
+                bytes_schema: Schema::optional_primitive(Type::Bytes),
+            },
             state: WriterState::default(),
+            skipped: Vec::new(),
             tracker,
             seen: Default::default(),
             last_transient: None,
@@ -265,9 +328,13 @@ impl SinkInput for KafkaInput {
                         self.seen.insert(msg.topic().to_owned());
                         (self.tracker)(msg.topic());
                     }
-                    if let Err(e) = self.encoder.encode(&mut writer, &msg) {
-                        result = Err(e);
-                        break;
+                    match self.encoder.encode(&mut writer, &msg) {
+                        Ok(true) => {}
+                        Ok(false) => self.skipped.push(((msg.topic().to_owned(), msg.partition()), msg.offset())),
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
                     }
                 }
                 Err(e @ KafkaError::MessageConsumptionFatal(_)) => {
@@ -288,6 +355,10 @@ impl SinkInput for KafkaInput {
         }
         self.state = state;
         result.and_then(|()| self.check_callbacks())
+    }
+
+    fn take_skipped(&mut self) -> Vec<(Tp, i64)> {
+        std::mem::take(&mut self.skipped)
     }
 
     fn commit(&mut self, offsets: &[(Tp, i64)]) -> Result<(), TaskError> {

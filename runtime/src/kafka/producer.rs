@@ -18,6 +18,7 @@ use rdkafka::{ClientConfig, ClientContext};
 use super::convert::Converters;
 use super::topics::TopicCreator;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
+use ferry_transforms::{ConnectRecord, TransformationChain};
 use crate::task::{Ack, SourceOutput, TaskError};
 
 type Delivery = Result<Ack, String>;
@@ -62,6 +63,7 @@ pub struct KafkaOutput {
     topics: TopicCreator,
     cache: SchemaCache,
     errors: ErrorHandler,
+    chain: TransformationChain,
     /// Records that will not reach Kafka (tolerated failures), acknowledged without a send.
     dropped: Vec<Ack>,
     /// Renders a record that failed conversion for the dead letter queue (schemaless JSON).
@@ -94,6 +96,7 @@ impl KafkaOutput {
         converters: Converters,
         topics: TopicCreator,
         errors: ErrorHandler,
+        chain: TransformationChain,
     ) -> Result<KafkaOutput, String> {
         let (tx, deliveries) = channel();
         let producer = config
@@ -113,13 +116,79 @@ impl KafkaOutput {
             topics,
             cache: SchemaCache::default(),
             errors,
+            chain,
             dropped: Vec::new(),
             dlq_render,
         })
     }
 
-    /// Turn one plugin record into bytes. `Ok(None)`: the record failed and was tolerated.
+    /// Turn one plugin record into bytes, through the transformation chain. `Ok(None)`: the
+    /// record was dropped by a transformation, or failed and was tolerated.
     fn prepare(&mut self, view: &RecordView<'_>) -> Result<Option<Outgoing>, TaskError> {
+        if self.chain.is_empty() {
+            return self.prepare_plain(view);
+        }
+        let malformed = |e: ferry_codec::CodecError| TaskError::worker(format!("Malformed record from the plugin: {e}"));
+        let record = ConnectRecord {
+            topic: view.topic().map_err(malformed)?.to_owned(),
+            kafka_partition: view.partition(),
+            kafka_offset: None,
+            key_schema: view.key_schema().map_err(malformed)?.cloned(),
+            key: view.key().map_err(malformed)?,
+            value_schema: view.value_schema().map_err(malformed)?.cloned(),
+            value: view.value().map_err(malformed)?,
+            timestamp: view.timestamp(),
+            headers: view
+                .headers()
+                .map_err(malformed)?
+                .into_iter()
+                .map(|h| ferry_transforms::Header { key: h.key, schema: h.schema, value: h.value })
+                .collect(),
+        };
+        let topic = record.topic.clone();
+        match self.chain.apply(record) {
+            Ok(Some(r)) => self.convert_record(view, r),
+            Ok(None) => Ok(None),
+            Err(e) => {
+                let failure = Failure {
+                    stage: Stage::Transformation,
+                    class: e.class.clone(),
+                    exception_class: e.source.java_class().to_owned(),
+                    message: e.source.to_string(),
+                    retriable: false,
+                };
+                let value = view.value().unwrap_or(Value::Null);
+                self.tolerate(failure, view, &topic, &value)
+            }
+        }
+    }
+
+    /// Convert a transformed record to bytes.
+    fn convert_record(&mut self, view: &RecordView<'_>, r: ConnectRecord) -> Result<Option<Outgoing>, TaskError> {
+        self.topics.ensure(&r.topic).map_err(TaskError::worker)?;
+        let key = match (&r.key, r.key_schema.as_ref()) {
+            (Value::Null, None) => None,
+            (k, schema) => match self.converters.key.from_connect(&r.topic, schema, k) {
+                Ok(b) => b,
+                Err(e) => return self.tolerate(data_failure(Stage::KeyConverter, &self.converters.key_class.clone(), e), view, &r.topic, &r.key),
+            },
+        };
+        let value = match self.converters.value.from_connect(&r.topic, r.value_schema.as_ref(), &r.value) {
+            Ok(b) => b,
+            Err(e) => return self.tolerate(data_failure(Stage::ValueConverter, &self.converters.value_class.clone(), e), view, &r.topic, &r.value),
+        };
+        let mut headers = Vec::new();
+        for h in &r.headers {
+            match self.converters.header.from_connect_header(&r.topic, &h.key, h.schema.as_ref(), &h.value) {
+                Ok(b) => headers.push((h.key.clone(), b)),
+                Err(e) => return self.tolerate(data_failure(Stage::HeaderConverter, &self.converters.header_class.clone(), e), view, &r.topic, &h.value),
+            }
+        }
+        Ok(Some(Outgoing { topic: r.topic, partition: r.kafka_partition, timestamp: r.timestamp, key, value, headers }))
+    }
+
+    /// [`prepare`](Self::prepare) without transformations: bytes values pass through undecoded.
+    fn prepare_plain(&mut self, view: &RecordView<'_>) -> Result<Option<Outgoing>, TaskError> {
         let malformed = |e: ferry_codec::CodecError| {
             TaskError::worker(format!("Malformed record from the plugin: {e}"))
         };

@@ -29,6 +29,11 @@ pub trait SinkInput: Send {
     /// Fill `buf` with the next converted records, waiting at most `timeout`. Partition
     /// assignment changes are reported to the [`SinkCore`] before this returns.
     fn poll(&mut self, buf: &mut BatchBuf, timeout: Duration) -> Result<(), TaskError>;
+    /// Records the input consumed but did not hand to the task (dropped by a transformation or
+    /// tolerated after an error): their offsets count as consumed.
+    fn take_skipped(&mut self) -> Vec<(Tp, i64)> {
+        Vec::new()
+    }
     /// Commit offsets (the next offset to consume) for the task's consumer group.
     fn commit(&mut self, offsets: &[(Tp, i64)]) -> Result<(), TaskError>;
     fn seek(&mut self, tp: &Tp, offset: i64) -> Result<(), TaskError>;
@@ -125,6 +130,14 @@ impl SinkCore {
             .into_iter()
             .map(|t| ((t.topic, t.partition), t.offset))
             .collect())
+    }
+
+    /// Count `records` (partition, offset) as consumed although the task never saw them.
+    fn mark_consumed(&mut self, records: &[(Tp, i64)]) {
+        for (tp, offset) in records {
+            let next = self.consumed.entry(tp.clone()).or_insert(offset + 1);
+            *next = (*next).max(offset + 1);
+        }
     }
 
     fn put(&mut self, buf: &BatchBuf) -> Result<(), TaskError> {
@@ -226,6 +239,10 @@ fn run(
         input.poll(&mut buf, Duration::from_millis(500))?;
         if !buf.is_empty() {
             lock(core)?.put(&buf)?;
+        }
+        let skipped = input.take_skipped();
+        if !skipped.is_empty() {
+            lock(core)?.mark_consumed(&skipped);
         }
         let commit_requested = apply_requests(core, input)?;
         if commit_requested || last_commit.elapsed() >= cfg.commit_interval {

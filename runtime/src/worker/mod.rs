@@ -10,6 +10,7 @@ use std::time::Duration;
 pub use status::StatusStore;
 
 use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler};
+use ferry_transforms::TransformationChain;
 use crate::kafka::{
     consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput,
     KafkaOutput, Subscription, TopicCreator,
@@ -121,11 +122,13 @@ impl Worker {
             TopicCreator::new(&self.clients, connector_config, self.tracker(&id.connector))?;
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
+        let chain = TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
         let output = KafkaOutput::new(
             &producer,
             converters,
             topics,
             ErrorHandler::new(error_config, id.clone(), dlq),
+            chain,
         )?;
         let cfg = SourceTaskConfig {
             id: id.clone(),
@@ -161,6 +164,7 @@ impl Worker {
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
         let errors = ErrorHandler::new(error_config, id.clone(), dlq);
+        let chain = TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
         let cfg = SinkTaskConfig {
             id: id.clone(),
             class: class.clone(),
@@ -176,6 +180,7 @@ impl Worker {
                 core,
                 tracker,
                 errors,
+                chain,
             )?) as Box<dyn crate::task::SinkInput>)
         });
         spawn_task(id, move |stop| run_sink_task(cfg, make_input, stop))

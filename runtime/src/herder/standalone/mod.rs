@@ -491,6 +491,16 @@ impl Herder for StandaloneHerder {
             })
             .collect();
         if !connectors_only {
+            // Kafka's order: connectors, transformations, predicates, converters.
+            let mut transforms = ferry_transforms::plugins();
+            transforms.sort_by_key(|p| p.kind != ferry_transforms::PluginKind::Transformation);
+            for p in transforms {
+                out.push(PluginInfo {
+                    class: p.class.to_string(),
+                    plugin_type: p.kind.as_str().to_string(),
+                    version: Some(p.version.to_string()),
+                });
+            }
             for p in ferry_converters::plugins() {
                 out.push(PluginInfo {
                     class: p.class.to_string(),
@@ -503,6 +513,9 @@ impl Herder for StandaloneHerder {
     }
 
     fn plugin_config(&self, plugin: &str) -> Result<Vec<Value>, HerderError> {
+        if let Some(def) = ferry_transforms::config_def(plugin) {
+            return Ok(def.key_infos());
+        }
         let class = self
             .worker
             .registry
