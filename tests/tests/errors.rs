@@ -90,6 +90,10 @@ fn without_tolerance_a_bad_record_fails_the_task_naming_it() {
             && trace.contains("org.apache.kafka.connect.json.JsonConverter"),
         "{trace}"
     );
+    assert!(
+        status.get("errors_tolerated").is_none(),
+        "no tolerance, no counter: {status}"
+    );
     // The worker is still up and answers.
     assert_eq!(rest.get("/", None).unwrap().status, 200);
 }
@@ -172,6 +176,10 @@ fn with_tolerance_all_good_records_flow_and_bad_ones_go_to_the_dlq() {
         .body
         .unwrap();
     assert_eq!(status["tasks"][0]["state"], "RUNNING");
+    assert_eq!(
+        status["tasks"][0]["errors_tolerated"], 2,
+        "Ferry reports tolerated errors: {status}"
+    );
     let log = worker.log_text();
     assert!(
         log.contains("Error encountered in task tolerant-sink-0. Executing stage 'VALUE_CONVERTER' with class 'org.apache.kafka.connect.json.JsonConverter', where consumed record is {topic='mixed', partition=0, offset=1"),

@@ -41,7 +41,13 @@ impl Stage {
 
     /// Transformations and converters tolerate any error; other stages only retriable ones.
     fn tolerates_everything(self) -> bool {
-        matches!(self, Stage::Transformation | Stage::KeyConverter | Stage::ValueConverter | Stage::HeaderConverter)
+        matches!(
+            self,
+            Stage::Transformation
+                | Stage::KeyConverter
+                | Stage::ValueConverter
+                | Stage::HeaderConverter
+        )
     }
 }
 
@@ -83,12 +89,17 @@ pub struct ErrorHandler {
 
 impl ErrorHandler {
     pub fn new(config: ErrorConfig, task: TaskId, dlq: Option<DeadLetterQueue>) -> ErrorHandler {
-        ErrorHandler { config, task, dlq, tolerated: Arc::default() }
+        ErrorHandler {
+            config,
+            task,
+            dlq,
+            tolerated: Arc::default(),
+        }
     }
 
-    /// How many records this task skipped under `errors.tolerance=all`.
-    pub fn tolerated(&self) -> Arc<AtomicU64> {
-        self.tolerated.clone()
+    /// How many records this task skipped, when it runs with `errors.tolerance=all`.
+    pub fn tolerated(&self) -> Option<Arc<AtomicU64>> {
+        self.config.tolerate_all.then(|| self.tolerated.clone())
     }
 
     /// Run `op`, retrying retriable failures until `errors.retry.timeout` (backoff 300 ms
@@ -105,7 +116,8 @@ impl ErrorHandler {
                     if !within {
                         return Err(f);
                     }
-                    let mut delay = Duration::from_millis(300u64.saturating_mul(1u64 << attempt.min(20)));
+                    let mut delay =
+                        Duration::from_millis(300u64.saturating_mul(1u64 << attempt.min(20)));
                     if delay > self.config.retry_delay_max {
                         delay = self.config.retry_delay_max;
                     }
@@ -121,14 +133,27 @@ impl ErrorHandler {
     }
 
     fn log_line(&self, f: &Failure, r: &RecordContext<'_>) -> String {
-        let mut line = format!("Error encountered in task {}. Executing stage '{}' with class '{}'", self.task, f.stage.name(), f.class);
+        let mut line = format!(
+            "Error encountered in task {}. Executing stage '{}' with class '{}'",
+            self.task,
+            f.stage.name(),
+            f.class
+        );
         if self.config.log_include_messages {
             if let Some(d) = &r.source_description {
                 line.push_str(&format!(", where source record is = {d}"));
             } else {
-                line.push_str(&format!(", where consumed record is {{topic='{}', partition={}, offset={}", r.topic, r.partition.unwrap_or(-1), r.offset.unwrap_or(-1)));
+                line.push_str(&format!(
+                    ", where consumed record is {{topic='{}', partition={}, offset={}",
+                    r.topic,
+                    r.partition.unwrap_or(-1),
+                    r.offset.unwrap_or(-1)
+                ));
                 if let (Some(ts), false) = (r.timestamp, r.timestamp_type.is_empty()) {
-                    line.push_str(&format!(", timestamp={ts}, timestampType={}", r.timestamp_type));
+                    line.push_str(&format!(
+                        ", timestamp={ts}, timestampType={}",
+                        r.timestamp_type
+                    ));
                 }
                 line.push('}');
             }
@@ -155,13 +180,17 @@ impl ErrorHandler {
             r.offset.map_or("(none)".into(), |o| o.to_string())
         );
         if !tolerable {
-            return Err(TaskError::worker(format!("Unhandled exception in error handler\nCaused by: {trace}")));
+            return Err(TaskError::worker(format!(
+                "Unhandled exception in error handler\nCaused by: {trace}"
+            )));
         }
         if let Some(dlq) = self.dlq.as_mut() {
             dlq.send(&self.task, &f, r).map_err(TaskError::worker)?;
         }
         if !self.config.tolerate_all {
-            return Err(TaskError::worker(format!("Tolerance exceeded in error handler\nCaused by: {trace}")));
+            return Err(TaskError::worker(format!(
+                "Tolerance exceeded in error handler\nCaused by: {trace}"
+            )));
         }
         self.tolerated.fetch_add(1, Ordering::Relaxed);
         Ok(())

@@ -62,7 +62,8 @@ pub struct ConnectorState {
     pub trace: Option<String>,
 }
 
-/// `{"id","state","worker_id"[,"trace"]}`.
+/// `{"id","state","worker_id"[,"trace"]}`, plus Ferry's `errors_tolerated` for connectors with
+/// `errors.tolerance=all` (a Ferry extension; absent otherwise, so Kafka's shape is unchanged).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskStateInfo {
     pub id: u32,
@@ -70,6 +71,8 @@ pub struct TaskStateInfo {
     pub worker_id: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub trace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub errors_tolerated: Option<u64>,
 }
 
 /// `GET /connectors/{name}/status`: `{"name","connector","tasks","type"}`, tasks sorted by id.

@@ -73,6 +73,14 @@ pub fn sink_group_id(name: &str, config: &BTreeMap<String, String>) -> String {
 }
 
 impl Worker {
+    fn error_handler(&self, id: &TaskId, config: ErrorConfig, dlq: Option<DeadLetterQueue>) -> ErrorHandler {
+        let handler = ErrorHandler::new(config, id.clone(), dlq);
+        if let Some(counter) = handler.tolerated() {
+            self.statuses.track_tolerated(id, counter);
+        }
+        handler
+    }
+
     fn tracker(&self, connector: &str) -> crate::kafka::TopicTracker {
         let statuses = self.statuses.clone();
         let connector = connector.to_owned();
@@ -127,7 +135,7 @@ impl Worker {
             &producer,
             converters,
             topics,
-            ErrorHandler::new(error_config, id.clone(), dlq),
+            self.error_handler(&id, error_config, dlq),
             chain,
         )?;
         let cfg = SourceTaskConfig {
@@ -163,7 +171,7 @@ impl Worker {
         let tracker = self.tracker(&id.connector);
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
-        let errors = ErrorHandler::new(error_config, id.clone(), dlq);
+        let errors = self.error_handler(&id, error_config, dlq);
         let chain = TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
         let cfg = SinkTaskConfig {
             id: id.clone(),

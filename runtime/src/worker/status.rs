@@ -14,6 +14,7 @@ pub struct StatusStore {
     connectors: Mutex<BTreeMap<String, Status>>,
     tasks: Mutex<BTreeMap<TaskId, Status>>,
     topics: Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>,
+    tolerated: Mutex<BTreeMap<TaskId, std::sync::Arc<std::sync::atomic::AtomicU64>>>,
 }
 
 impl StatusStore {
@@ -49,6 +50,19 @@ impl StatusStore {
             c.remove(connector);
         }
         self.remove_tasks(connector);
+    }
+
+    /// Count the records task `id` skips under `errors.tolerance=all`.
+    pub fn track_tolerated(&self, id: &TaskId, counter: std::sync::Arc<std::sync::atomic::AtomicU64>) {
+        if let Ok(mut t) = self.tolerated.lock() {
+            t.insert(id.clone(), counter);
+        }
+    }
+
+    /// Records task `id` skipped under `errors.tolerance=all`; `None` without tolerance.
+    pub fn tolerated(&self, id: &TaskId) -> Option<u64> {
+        let t = self.tolerated.lock().ok()?;
+        t.get(id).map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Record that `connector` used `topic` (KIP-558 topic tracking).

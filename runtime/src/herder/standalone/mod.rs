@@ -94,12 +94,13 @@ impl StandaloneHerder {
         task: u32,
         (state, trace): (State, Option<String>),
     ) -> TaskStateInfo {
-        let _ = name;
+        let id = TaskId { connector: name.to_owned(), task };
         TaskStateInfo {
             id: task,
             state: state.as_str().into(),
             worker_id: self.worker.worker_id.clone(),
             trace,
+            errors_tolerated: self.worker.statuses.tolerated(&id),
         }
     }
 

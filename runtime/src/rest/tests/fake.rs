@@ -109,6 +109,7 @@ fn info(name: &str, config: ConfigMap) -> ConnectorInfo {
 
 fn task_state(id: u32, state: &str) -> TaskStateInfo {
     TaskStateInfo {
+        errors_tolerated: None,
         id,
         state: state.into(),
         worker_id: WORKER_ID.into(),
