@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh                  fmt, clippy, set-up, release build, all tests (in that order)
 #   scripts/test.sh -- ARGS          the same, with ARGS passed to the test runner (nextest)
-#   scripts/test.sh setup            only the set-up: nisshi, Python venv, databases
+#   scripts/test.sh setup            only the set-up: nisshi, Python venv, databases, Hadoop jars
 #   scripts/test.sh nisshi|venv|databases|hadoop-jars|lint|build
 #                                    one step on its own
 #   scripts/test.sh test [-- ARGS]   only the tests (assumes set-up and release build done)
@@ -15,8 +15,6 @@
 # Environment:
 #   FERRY_CACHE        cache root (default ~/.cache/ferry)
 #   CI=true            use CARGO_TARGET_DIR=$FERRY_CACHE/target (unless CARGO_TARGET_DIR is set)
-#   FERRY_HDFS=1       also fetch the Hadoop jars for the HDFS tests (section 4 of
-#                      test-services.md); off by default
 #   FERRY_SKIP_LINT=1  skip `cargo fmt --check` and clippy
 #   FERRY_BASE_PYTHON  interpreter the venv is made from (default python3)
 #   FERRY_TEST_SCOPE   which packages lint/build/test cover (default --workspace; e.g.
@@ -26,7 +24,7 @@
 #   FERRY_PYTHON       the venv's python (confluent-kafka, kafka-python)
 #   FERRY_TARGET_DIR   the release dir holding the plugin .so files and the `ferry` binary
 #   FERRY_CACHE        as above
-#   FERRY_HADOOP_JARS  the 25 Hadoop 2.7.3 jars, only when they have been fetched
+#   FERRY_HADOOP_JARS  the 25 Hadoop 2.7.3 jars (test-services.md section 4), fetched by setup
 #   RUST_BACKTRACE=1   unless set
 set -Eeuo pipefail
 
@@ -339,8 +337,8 @@ setup_databases() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# (d) HOOK: Hadoop 2.7.3 jars for a real HDFS (test-services.md section 4).
-#     Only run when FERRY_HDFS=1 (or `scripts/test.sh hadoop-jars`); nothing uses them yet.
+# (d) Hadoop 2.7.3 jars for a real HDFS (test-services.md section 4), used by the HDFS sink's
+#     tests (tests/src/hdfs.rs).
 # ---------------------------------------------------------------------------------------------
 
 HADOOP_JARS=(
@@ -480,9 +478,8 @@ setup_all() {
     setup_nisshi
     setup_venv
     setup_databases
-    if [ "${FERRY_HDFS:-0}" = 1 ]; then
-        setup_hadoop_jars
-    fi
+    # Small and cached; the HDFS sink's tests start a real NameNode + DataNode from them.
+    setup_hadoop_jars
 }
 
 main() {

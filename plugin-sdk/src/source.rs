@@ -67,8 +67,9 @@ pub trait SourceTask: Send + 'static {
         Ok(())
     }
 
-    /// Kafka acknowledged this record.
-    fn commit_record(&mut self, record: &CommittedRecord) -> Result<()> {
+    /// Kafka acknowledged this record (`None` offsets: it was dropped by a transformation or
+    /// tolerated after an error, and never reached Kafka).
+    fn commit_record(&mut self, record: &CommittedRecord<'_>) -> Result<()> {
         let _ = record;
         Ok(())
     }
@@ -78,14 +79,50 @@ pub trait SourceTask: Send + 'static {
     }
 }
 
-/// A record Kafka acknowledged, as passed to [`SourceTask::commit_record`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct CommittedRecord {
-    pub topic: String,
-    pub partition: i32,
-    pub offset: i64,
-    pub source_partition: Option<JsonMap>,
-    pub source_offset: Option<JsonMap>,
+/// A record Kafka acknowledged, as passed to [`SourceTask::commit_record`]. Borrowed from the
+/// worker's batch: nothing is parsed unless asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CommittedRecord<'a> {
+    pub(crate) topic: &'a str,
+    pub(crate) partition: i32,
+    pub(crate) offset: i64,
+    pub(crate) source_partition: Option<&'a str>,
+    pub(crate) source_offset: Option<&'a str>,
+}
+
+impl<'a> CommittedRecord<'a> {
+    /// The topic it was written to (empty if it never reached Kafka).
+    pub fn topic(&self) -> &'a str {
+        self.topic
+    }
+
+    /// The Kafka partition, or -1 if it never reached Kafka.
+    pub fn kafka_partition(&self) -> i32 {
+        self.partition
+    }
+
+    /// The Kafka offset, or -1 if it never reached Kafka.
+    pub fn kafka_offset(&self) -> i64 {
+        self.offset
+    }
+
+    /// The record's source partition, parsed.
+    pub fn source_partition(&self) -> Result<Option<JsonMap>> {
+        Ok(self
+            .source_partition
+            .map(serde_json::from_str)
+            .transpose()?)
+    }
+
+    /// The record's source offset, parsed.
+    pub fn source_offset(&self) -> Result<Option<JsonMap>> {
+        Ok(self.source_offset.map(serde_json::from_str).transpose()?)
+    }
+
+    /// The source offset as JSON text, without parsing.
+    pub fn source_offset_json(&self) -> Option<&'a str> {
+        self.source_offset
+    }
 }
 
 /// Where `poll` puts its records. Records are encoded straight into the worker's buffer.

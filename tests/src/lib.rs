@@ -18,6 +18,7 @@
 //! [`wait_until_ok`] and generous timeouts (see [`DEFAULT_TIMEOUT`]).
 
 pub mod broker;
+pub mod hdfs;
 pub mod paths;
 pub mod python;
 pub mod rest;

@@ -242,3 +242,66 @@ fn source_records_that_fail_conversion_go_to_the_dlq_and_offsets_still_advance()
         "the offsets of tolerated records commit: {offsets}"
     );
 }
+
+#[test]
+fn errant_records_reported_by_a_sink_task_go_to_the_dlq() {
+    let broker = Broker::start().unwrap();
+    create_topic(&broker.bootstrap(), "errant", 1, &[]).unwrap();
+    produce(
+        &broker.bootstrap(),
+        "errant",
+        &[(None, Some(b"a".to_vec())), (None, Some(b"b".to_vec()))],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sink = dir.path().join("errant.properties");
+    write_properties(
+        &sink,
+        &[
+            ("name", "errant-sink"),
+            ("connector.class", "test.PanickySinkConnector"),
+            ("panic.in", "errant"),
+            ("topics", "errant"),
+            (
+                "value.converter",
+                "org.apache.kafka.connect.converters.ByteArrayConverter",
+            ),
+            ("errors.tolerance", "all"),
+            ("errors.deadletterqueue.topic.name", "errant-dlq"),
+            ("errors.deadletterqueue.context.headers.enable", "true"),
+        ],
+    )
+    .unwrap();
+    let worker = WorkerProcess::standalone(dir.path(), &broker.bootstrap(), &[], &[sink]).unwrap();
+    let dlq = consume_all(&broker.bootstrap(), "errant-dlq", 2, TIMEOUT).unwrap();
+    assert_eq!(
+        dlq.iter()
+            .map(|r| r.value.clone().unwrap())
+            .collect::<Vec<_>>(),
+        vec![b"a".to_vec(), b"b".to_vec()]
+    );
+    let header = |k: &str| {
+        dlq[1]
+            .headers
+            .iter()
+            .find(|(h, _)| h == k)
+            .and_then(|(_, v)| v.clone())
+            .map(|v| String::from_utf8(v).unwrap())
+    };
+    assert_eq!(
+        header("__connect.errors.stage").as_deref(),
+        Some("TASK_PUT")
+    );
+    assert_eq!(
+        header("__connect.errors.exception.message").as_deref(),
+        Some("record at offset 1 is errant")
+    );
+    let rest = RestClient::new(worker.url());
+    wait_until(TIMEOUT, || {
+        rest.get("/connectors/errant-sink/tasks/0/status", None)
+            .ok()
+            .and_then(|r| r.body)
+            .is_some_and(|b| b["errors_tolerated"] == 2)
+    })
+    .unwrap();
+}

@@ -82,11 +82,8 @@ fn discovers_plugins_in_a_directory_and_its_subdirectories() {
     copy_plugin("ferry_file_sink", &dir.path().join("file-sink"));
     copy_plugin("ferry_test_panicky", &dir.path().join("panicky"));
     let registry = scan(&[dir.path()]);
-    let mut classes: Vec<_> = registry
-        .classes()
-        .iter()
-        .map(|c| (c.class.as_str(), c.kind))
-        .collect();
+    let all = registry.classes();
+    let mut classes: Vec<_> = all.iter().map(|c| (c.class.as_str(), c.kind)).collect();
     classes.sort();
     assert_eq!(
         classes,

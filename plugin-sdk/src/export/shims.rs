@@ -149,13 +149,6 @@ impl<C: SourceConnector> Default for SourceTaskShim<C> {
     }
 }
 
-fn json_map(text: Option<&str>) -> Result<Option<crate::record::JsonMap>> {
-    Ok(match text {
-        Some(t) => Some(serde_json::from_str(t)?),
-        None => None,
-    })
-}
-
 impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
     fn start(&mut self, config: RStr<'_>, ctx: SourceContextBox) -> RResult<(), FfiError> {
         guard(&|| format!("{}.start", C::TASK_CLASS), || {
@@ -195,11 +188,11 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
             let reader = BatchReader::new(acked, &mut self.acked)?;
             for view in reader.iter() {
                 let record = CommittedRecord {
-                    topic: view.topic()?.to_owned(),
+                    topic: view.topic()?,
                     partition: view.partition().unwrap_or(-1),
                     offset: view.offset().unwrap_or(-1),
-                    source_partition: json_map(view.source_partition()?)?,
-                    source_offset: json_map(view.source_offset()?)?,
+                    source_partition: view.source_partition()?,
+                    source_offset: view.source_offset()?,
                 };
                 self.task.get()?.commit_record(&record)?;
             }

@@ -1,43 +1,69 @@
-//! `ferry plugin check PATH.so`: load one file as the worker would and say what it exports, or
-//! exactly why it would be refused.
+//! `ferry plugin check PATH.so`: load one file exactly as the worker does (private copy, ELF
+//! structure check, abi_stable layout check, ABI version, unwinding) and say what it exports,
+//! or exactly why the worker would refuse it. Exit status 0 when it would load, 1 when not.
 
 use std::path::Path;
 use std::process::ExitCode;
 
+use ferry_plugin_abi::{ABI_MAJOR, ABI_MINOR};
 use ferry_runtime::plugin::{host_log_callback, load_library};
 
 pub fn run(path: &str) -> anyhow::Result<ExitCode> {
-    match load_library(Path::new(path), host_log_callback()) {
+    let classes = match load_library(Path::new(path), host_log_callback()) {
         Err(e) => {
             println!("{path}: refused: {path} {e}");
-            Ok(ExitCode::FAILURE)
+            return Ok(ExitCode::FAILURE);
         }
-        Ok(classes) => {
-            if let Some(first) = classes.first() {
-                let info = &first.library.info;
-                println!(
-                    "{path}: ok (plugin ABI {}.{}, plugin-sdk {})",
-                    info.abi_major, info.abi_minor, info.sdk_version
-                );
-            }
-            for c in &classes {
-                println!("  {} {} version {}", c.kind.as_str(), c.class, c.version);
-                println!("    task class: {}", c.task_class);
-                for key in c.config_def.keys() {
-                    let default = key
-                        .default_string()
-                        .map(|d| format!(" (default: {d})"))
-                        .unwrap_or_else(|| {
-                            if key.is_required() {
-                                " (required)".into()
-                            } else {
-                                String::new()
-                            }
-                        });
-                    println!("    {} {}{}", key.name, key.ty.name(), default);
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+        Ok(classes) => classes,
+    };
+    let Some(first) = classes.first() else {
+        // load_library refuses a library without classes; kept total for safety.
+        println!("{path}: refused: {path} exports no connector classes");
+        return Ok(ExitCode::FAILURE);
+    };
+    let info = &first.library.info;
+    println!(
+        "{path}: ok: plugin ABI {}.{} (this worker supports {ABI_MAJOR}.0 to {ABI_MAJOR}.{ABI_MINOR}), built with plugin-sdk {}",
+        info.abi_major, info.abi_minor, info.sdk_version
+    );
+    println!("{} connector class(es):", classes.len());
+    for c in &classes {
+        println!();
+        println!(
+            "  {} (type {}, version {})",
+            c.class,
+            c.kind.as_str(),
+            c.version
+        );
+        println!("    task class: {}", c.task_class);
+        let keys = c.config_def.keys();
+        if keys.is_empty() {
+            println!("    config keys: none");
+        } else {
+            println!("    config keys:");
+        }
+        for key in keys {
+            let default = key
+                .default_string()
+                .map(|d| format!("default: {d}"))
+                .unwrap_or_else(|| {
+                    if key.is_required() {
+                        "required".into()
+                    } else {
+                        "no default".into()
+                    }
+                });
+            let doc = key.documentation.trim();
+            println!(
+                "      {} ({}, {}, importance {}){}{}",
+                key.name,
+                key.ty.name(),
+                default,
+                key.importance.name(),
+                if doc.is_empty() { "" } else { ": " },
+                doc
+            );
         }
     }
+    Ok(ExitCode::SUCCESS)
 }

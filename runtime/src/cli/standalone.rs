@@ -184,16 +184,14 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         "Ferry standalone worker started"
     );
 
-    let stop = runtime.block_on(async {
-        let tick_herder = herder.clone();
-        let ticker = tokio::task::spawn_blocking(move || loop {
+    let tick_herder = herder.clone();
+    let _ticker = std::thread::Builder::new()
+        .name("ferry-herder-tick".into())
+        .spawn(move || loop {
             std::thread::sleep(Duration::from_secs(1));
             tick_herder.tick();
         });
-        let signal = shutdown_signal().await;
-        drop(ticker);
-        signal
-    });
+    let stop = runtime.block_on(shutdown_signal());
     info!(signal = stop, "Stopping");
     runtime.block_on(server.shutdown());
     herder.stop_all();

@@ -162,6 +162,22 @@ impl ErrorHandler {
         line
     }
 
+    /// Whether failures are reported anywhere (error log or dead letter queue). Kafka enables
+    /// the errant record reporter only then.
+    pub fn is_reporting(&self) -> bool {
+        self.config.log_enable || self.dlq.is_some()
+    }
+
+    /// A sink task reported a record as errant (Kafka's `ErrantRecordReporter`): report it like
+    /// any failure; the task fails unless `errors.tolerance=all`.
+    pub fn report_errant(&mut self, f: Failure, r: &RecordContext<'_>) -> Result<(), TaskError> {
+        let tolerable = Failure {
+            retriable: true,
+            ..f
+        };
+        self.handle(tolerable, r)
+    }
+
     /// A record failed after retries. Reports it (log, dead letter queue), then decides:
     /// `Ok(())` skips the record (tolerated), `Err` fails the task with a trace naming it.
     pub fn handle(&mut self, f: Failure, r: &RecordContext<'_>) -> Result<(), TaskError> {

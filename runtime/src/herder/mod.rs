@@ -97,4 +97,9 @@ pub trait Herder: Send + Sync + 'static {
     fn plugin_config(&self, plugin: &str) -> Result<Vec<serde_json::Value>, HerderError>;
     /// `PUT /connector-plugins/{plugin}/config/validate`: the ConfigInfos document.
     fn validate(&self, plugin: &str, config: ConfigMap) -> Result<serde_json::Value, HerderError>;
+    /// `GET /connector-plugins/failures` (a Ferry extension): files on `plugin.path` that could
+    /// not be loaded, and why.
+    fn plugin_failures(&self) -> Vec<crate::plugin::RejectedFile> {
+        Vec::new()
+    }
 }

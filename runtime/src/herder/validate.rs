@@ -131,7 +131,12 @@ pub fn validate(
         configs.push(json!({"definition": null, "value": v.to_json(None)}));
     }
     let mut groups: Vec<String> = Vec::new();
-    for key in framework.keys().iter().chain(class.config_def.keys()).chain(transform_keys.iter().map(|(k, _)| k)) {
+    for key in framework
+        .keys()
+        .iter()
+        .chain(class.config_def.keys())
+        .chain(transform_keys.iter().map(|(k, _)| k))
+    {
         if let Some(g) = &key.group {
             if !groups.contains(g) {
                 groups.push(g.clone());

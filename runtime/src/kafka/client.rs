@@ -87,6 +87,9 @@ pub fn consumer_config(
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
+        // librdkafka stops fetching for this long whenever its queue is full (default 1 s);
+        // Java's consumer has no such pause.
+        .set("fetch.queue.backoff.ms", "10")
         .set("partition.assignment.strategy", "range,roundrobin");
     apply(&mut c, &settings.consumer);
     apply(&mut c, overrides);

@@ -16,8 +16,52 @@ use tracing::{debug, warn};
 
 use super::convert::Converters;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
-use ferry_transforms::{ConnectRecord, TransformationChain};
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
+use ferry_transforms::{ConnectRecord, TransformationChain};
+
+/// A consumed record's original bytes, kept for the errant record reporter.
+struct RawRecord {
+    topic: String,
+    partition: i32,
+    offset: i64,
+    timestamp: Option<i64>,
+    key: Option<Vec<u8>>,
+    value: Option<Vec<u8>>,
+    headers: Vec<(String, Option<Vec<u8>>)>,
+}
+
+impl RawRecord {
+    fn of(msg: &BorrowedMessage<'_>) -> RawRecord {
+        let c = context(msg);
+        RawRecord {
+            topic: c.topic.to_owned(),
+            partition: msg.partition(),
+            offset: msg.offset(),
+            timestamp: c.timestamp,
+            key: c.key.map(<[u8]>::to_vec),
+            value: c.value.map(<[u8]>::to_vec),
+            headers: c.headers,
+        }
+    }
+
+    fn context(&self) -> RecordContext<'_> {
+        RecordContext {
+            topic: &self.topic,
+            partition: Some(self.partition),
+            offset: Some(self.offset),
+            timestamp: self.timestamp,
+            timestamp_type: if self.timestamp.is_some() {
+                "CreateTime"
+            } else {
+                ""
+            },
+            key: self.key.as_deref(),
+            value: self.value.as_deref(),
+            headers: self.headers.clone(),
+            source_description: None,
+        }
+    }
+}
 
 /// The raw consumed record, for error reports and the dead letter queue.
 fn context<'a>(msg: &'a BorrowedMessage<'_>) -> RecordContext<'a> {
@@ -156,18 +200,40 @@ impl Encoder {
     /// Convert one consumed message, run the transformation chain, and append the result to
     /// the batch. Returns `false` when the record was skipped: dropped by a transformation, or
     /// failed and tolerated by the error handler (a failure that is not tolerated is an error).
-    fn encode(&mut self, writer: &mut BatchWriter<'_>, msg: &BorrowedMessage<'_>) -> Result<bool, TaskError> {
+    fn encode(
+        &mut self,
+        writer: &mut BatchWriter<'_>,
+        msg: &BorrowedMessage<'_>,
+    ) -> Result<bool, TaskError> {
         let topic = msg.topic();
         let skip = |r: Result<(), TaskError>| r.map(|()| false);
         let (key_schema, key) = match self.converters.key.to_connect(topic, msg.key()) {
             Ok(k) => k,
-            Err(e) => return skip(self.errors.handle(data_failure(Stage::KeyConverter, &self.converters.key_class, &e), &context(msg))),
+            Err(e) => {
+                return skip(self.errors.handle(
+                    data_failure(Stage::KeyConverter, &self.converters.key_class, &e),
+                    &context(msg),
+                ))
+            }
         };
         let mut headers = Vec::new();
         for h in msg.headers().iter().flat_map(|hs| hs.iter()) {
-            match self.converters.header.to_connect_header(topic, h.key, h.value) {
-                Ok((schema, value)) => headers.push(Header { key: h.key.to_owned(), schema, value }),
-                Err(e) => return skip(self.errors.handle(data_failure(Stage::HeaderConverter, &self.converters.header_class, &e), &context(msg))),
+            match self
+                .converters
+                .header
+                .to_connect_header(topic, h.key, h.value)
+            {
+                Ok((schema, value)) => headers.push(Header {
+                    key: h.key.to_owned(),
+                    schema,
+                    value,
+                }),
+                Err(e) => {
+                    return skip(self.errors.handle(
+                        data_failure(Stage::HeaderConverter, &self.converters.header_class, &e),
+                        &context(msg),
+                    ))
+                }
             }
         }
         let (timestamp, timestamp_type) = match msg.timestamp() {
@@ -181,22 +247,35 @@ impl Encoder {
         rec.timestamp = timestamp;
         rec.timestamp_type = timestamp_type;
         // Bytes pass through untouched when nothing transforms them.
-        if let (Some(raw), true, true) = (msg.payload(), self.converters.value_is_bytes, self.chain.is_empty()) {
+        if let (Some(raw), true, true) = (
+            msg.payload(),
+            self.converters.value_is_bytes,
+            self.chain.is_empty(),
+        ) {
             rec.key = Payload::Value(key_schema.as_ref(), &key);
             rec.headers = &headers;
             rec.value = Payload::Bytes(Some(&self.bytes_schema), raw);
-            writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))?;
+            writer
+                .push(&rec)
+                .map_err(|e| TaskError::worker(e.to_string()))?;
             return Ok(true);
         }
         let (value_schema, value) = match self.converters.value.to_connect(topic, msg.payload()) {
             Ok(v) => v,
-            Err(e) => return skip(self.errors.handle(data_failure(Stage::ValueConverter, &self.converters.value_class, &e), &context(msg))),
+            Err(e) => {
+                return skip(self.errors.handle(
+                    data_failure(Stage::ValueConverter, &self.converters.value_class, &e),
+                    &context(msg),
+                ))
+            }
         };
         if self.chain.is_empty() {
             rec.key = Payload::Value(key_schema.as_ref(), &key);
             rec.value = Payload::Value(value_schema.as_ref(), &value);
             rec.headers = &headers;
-            writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))?;
+            writer
+                .push(&rec)
+                .map_err(|e| TaskError::worker(e.to_string()))?;
             return Ok(true);
         }
         let record = ConnectRecord {
@@ -208,7 +287,14 @@ impl Encoder {
             value_schema,
             value,
             timestamp: (timestamp != ferry_plugin_abi::NO_TIMESTAMP).then_some(timestamp),
-            headers: headers.into_iter().map(|h| ferry_transforms::Header { key: h.key, schema: h.schema, value: h.value }).collect(),
+            headers: headers
+                .into_iter()
+                .map(|h| ferry_transforms::Header {
+                    key: h.key,
+                    schema: h.schema,
+                    value: h.value,
+                })
+                .collect(),
         };
         let out = match self.chain.apply(record) {
             Ok(Some(r)) => r,
@@ -224,7 +310,15 @@ impl Encoder {
                 return skip(self.errors.handle(failure, &context(msg)));
             }
         };
-        let headers: Vec<Header> = out.headers.into_iter().map(|h| Header { key: h.key, schema: h.schema, value: h.value }).collect();
+        let headers: Vec<Header> = out
+            .headers
+            .into_iter()
+            .map(|h| Header {
+                key: h.key,
+                schema: h.schema,
+                value: h.value,
+            })
+            .collect();
         let mut rec = EncodeRecord::new(&out.topic);
         rec.partition = out.kafka_partition.unwrap_or(msg.partition());
         rec.offset = msg.offset();
@@ -233,7 +327,9 @@ impl Encoder {
         rec.key = Payload::Value(out.key_schema.as_ref(), &out.key);
         rec.value = Payload::Value(out.value_schema.as_ref(), &out.value);
         rec.headers = &headers;
-        writer.push(&rec).map_err(|e| TaskError::worker(e.to_string()))?;
+        writer
+            .push(&rec)
+            .map_err(|e| TaskError::worker(e.to_string()))?;
         Ok(true)
     }
 }
@@ -243,6 +339,9 @@ pub struct KafkaInput {
     consumer: BaseConsumer<SinkConsumerContext>,
     encoder: Encoder,
     state: WriterState,
+    /// The raw records of the last batch, kept only when errors are reported, for the errant
+    /// record reporter.
+    raw: Vec<RawRecord>,
     /// Records skipped (filtered or tolerated) since the last `take_skipped`.
     skipped: Vec<(Tp, i64)>,
     tracker: super::TopicTracker,
@@ -284,6 +383,7 @@ impl KafkaInput {
                 bytes_schema: Schema::optional_primitive(Type::Bytes),
             },
             state: WriterState::default(),
+            raw: Vec::new(),
             skipped: Vec::new(),
             tracker,
             seen: Default::default(),
@@ -316,6 +416,7 @@ impl KafkaInput {
 
 impl SinkInput for KafkaInput {
     fn poll(&mut self, buf: &mut BatchBuf, timeout: Duration) -> Result<(), TaskError> {
+        self.raw.clear();
         let mut next = self.consumer.poll(timeout);
         self.check_callbacks()?;
         let mut state = std::mem::take(&mut self.state);
@@ -329,8 +430,13 @@ impl SinkInput for KafkaInput {
                         (self.tracker)(msg.topic());
                     }
                     match self.encoder.encode(&mut writer, &msg) {
+                        Ok(true) if self.encoder.errors.is_reporting() => {
+                            self.raw.push(RawRecord::of(&msg))
+                        }
                         Ok(true) => {}
-                        Ok(false) => self.skipped.push(((msg.topic().to_owned(), msg.partition()), msg.offset())),
+                        Ok(false) => self
+                            .skipped
+                            .push(((msg.topic().to_owned(), msg.partition()), msg.offset())),
                         Err(e) => {
                             result = Err(e);
                             break;
@@ -355,6 +461,22 @@ impl SinkInput for KafkaInput {
         }
         self.state = state;
         result.and_then(|()| self.check_callbacks())
+    }
+
+    fn report_errant(&mut self, index: u32, message: &str) -> Result<(), TaskError> {
+        let Some(raw) = self.raw.get(index as usize) else {
+            tracing::warn!(index, message = %message, "Sink task reported an errant record, but no reporter is configured");
+            return Ok(());
+        };
+        let failure = Failure {
+            stage: Stage::TaskPut,
+            class: "org.apache.kafka.connect.sink.SinkTask".into(),
+            exception_class: "org.apache.kafka.connect.errors.ConnectException".into(),
+            message: message.to_owned(),
+            retriable: false,
+        };
+        let context = raw.context();
+        self.encoder.errors.report_errant(failure, &context)
     }
 
     fn take_skipped(&mut self) -> Vec<(Tp, i64)> {

@@ -18,8 +18,8 @@ use rdkafka::{ClientConfig, ClientContext};
 use super::convert::Converters;
 use super::topics::TopicCreator;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
-use ferry_transforms::{ConnectRecord, TransformationChain};
 use crate::task::{Ack, SourceOutput, TaskError};
+use ferry_transforms::{ConnectRecord, TransformationChain};
 
 type Delivery = Result<Ack, String>;
 
@@ -128,7 +128,9 @@ impl KafkaOutput {
         if self.chain.is_empty() {
             return self.prepare_plain(view);
         }
-        let malformed = |e: ferry_codec::CodecError| TaskError::worker(format!("Malformed record from the plugin: {e}"));
+        let malformed = |e: ferry_codec::CodecError| {
+            TaskError::worker(format!("Malformed record from the plugin: {e}"))
+        };
         let record = ConnectRecord {
             topic: view.topic().map_err(malformed)?.to_owned(),
             kafka_partition: view.partition(),
@@ -142,7 +144,11 @@ impl KafkaOutput {
                 .headers()
                 .map_err(malformed)?
                 .into_iter()
-                .map(|h| ferry_transforms::Header { key: h.key, schema: h.schema, value: h.value })
+                .map(|h| ferry_transforms::Header {
+                    key: h.key,
+                    schema: h.schema,
+                    value: h.value,
+                })
                 .collect(),
         };
         let topic = record.topic.clone();
@@ -164,27 +170,77 @@ impl KafkaOutput {
     }
 
     /// Convert a transformed record to bytes.
-    fn convert_record(&mut self, view: &RecordView<'_>, r: ConnectRecord) -> Result<Option<Outgoing>, TaskError> {
+    fn convert_record(
+        &mut self,
+        view: &RecordView<'_>,
+        r: ConnectRecord,
+    ) -> Result<Option<Outgoing>, TaskError> {
         self.topics.ensure(&r.topic).map_err(TaskError::worker)?;
         let key = match (&r.key, r.key_schema.as_ref()) {
             (Value::Null, None) => None,
             (k, schema) => match self.converters.key.from_connect(&r.topic, schema, k) {
                 Ok(b) => b,
-                Err(e) => return self.tolerate(data_failure(Stage::KeyConverter, &self.converters.key_class.clone(), e), view, &r.topic, &r.key),
+                Err(e) => {
+                    return self.tolerate(
+                        data_failure(Stage::KeyConverter, &self.converters.key_class.clone(), e),
+                        view,
+                        &r.topic,
+                        &r.key,
+                    )
+                }
             },
         };
-        let value = match self.converters.value.from_connect(&r.topic, r.value_schema.as_ref(), &r.value) {
-            Ok(b) => b,
-            Err(e) => return self.tolerate(data_failure(Stage::ValueConverter, &self.converters.value_class.clone(), e), view, &r.topic, &r.value),
-        };
+        let value =
+            match self
+                .converters
+                .value
+                .from_connect(&r.topic, r.value_schema.as_ref(), &r.value)
+            {
+                Ok(b) => b,
+                Err(e) => {
+                    return self.tolerate(
+                        data_failure(
+                            Stage::ValueConverter,
+                            &self.converters.value_class.clone(),
+                            e,
+                        ),
+                        view,
+                        &r.topic,
+                        &r.value,
+                    )
+                }
+            };
         let mut headers = Vec::new();
         for h in &r.headers {
-            match self.converters.header.from_connect_header(&r.topic, &h.key, h.schema.as_ref(), &h.value) {
+            match self.converters.header.from_connect_header(
+                &r.topic,
+                &h.key,
+                h.schema.as_ref(),
+                &h.value,
+            ) {
                 Ok(b) => headers.push((h.key.clone(), b)),
-                Err(e) => return self.tolerate(data_failure(Stage::HeaderConverter, &self.converters.header_class.clone(), e), view, &r.topic, &h.value),
+                Err(e) => {
+                    return self.tolerate(
+                        data_failure(
+                            Stage::HeaderConverter,
+                            &self.converters.header_class.clone(),
+                            e,
+                        ),
+                        view,
+                        &r.topic,
+                        &h.value,
+                    )
+                }
             }
         }
-        Ok(Some(Outgoing { topic: r.topic, partition: r.kafka_partition, timestamp: r.timestamp, key, value, headers }))
+        Ok(Some(Outgoing {
+            topic: r.topic,
+            partition: r.kafka_partition,
+            timestamp: r.timestamp,
+            key,
+            value,
+            headers,
+        }))
     }
 
     /// [`prepare`](Self::prepare) without transformations: bytes values pass through undecoded.

@@ -149,7 +149,9 @@ impl TopicCreator {
         // A replication factor the cluster cannot satisfy (e.g. Kafka's default 3 on one broker),
         // or -1 on brokers before KIP-464: fall back to the broker default, then to 1.
         for fallback in [-1, 1] {
-            if matches!(result, Err(RDKafkaErrorCode::InvalidReplicationFactor)) && replication != fallback {
+            if matches!(result, Err(RDKafkaErrorCode::InvalidReplicationFactor))
+                && replication != fallback
+            {
                 result = self.create(topic, partitions, fallback, &configs);
             }
         }

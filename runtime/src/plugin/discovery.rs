@@ -6,9 +6,11 @@ fn is_shared_library(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "so")
 }
 
-fn libraries_in(dir: &Path, out: &mut Vec<PathBuf>) {
+fn libraries_in(dir: &Path, out: &mut Vec<PathBuf>, loud: bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        warn!(path = %dir.display(), "Cannot read plugin directory, skipping it");
+        if loud {
+            warn!(path = %dir.display(), "Cannot read plugin directory, skipping it");
+        }
         return;
     };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -24,6 +26,15 @@ fn libraries_in(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `.so` files are taken directly and from its immediate subdirectories (Kafka's layout of one
 /// directory per plugin). Sorted within each entry, entries in the order given.
 pub fn candidate_files(plugin_path: &[String]) -> Vec<PathBuf> {
+    candidates(plugin_path, true)
+}
+
+/// [`candidate_files`] without the WARNs about missing entries (for periodic rescans).
+pub fn candidate_files_quiet(plugin_path: &[String]) -> Vec<PathBuf> {
+    candidates(plugin_path, false)
+}
+
+fn candidates(plugin_path: &[String], loud: bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in plugin_path
         .iter()
@@ -34,7 +45,7 @@ pub fn candidate_files(plugin_path: &[String]) -> Vec<PathBuf> {
         if path.is_file() {
             out.push(path.to_path_buf());
         } else if path.is_dir() {
-            libraries_in(path, &mut out);
+            libraries_in(path, &mut out, loud);
             let Ok(children) = std::fs::read_dir(path) else {
                 continue;
             };
@@ -44,9 +55,9 @@ pub fn candidate_files(plugin_path: &[String]) -> Vec<PathBuf> {
                 .collect();
             dirs.sort();
             for dir in dirs {
-                libraries_in(&dir, &mut out);
+                libraries_in(&dir, &mut out, loud);
             }
-        } else {
+        } else if loud {
             warn!(
                 path = entry,
                 "plugin.path entry does not exist, skipping it"

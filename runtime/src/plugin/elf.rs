@@ -41,8 +41,37 @@ fn host_machine() -> Option<u64> {
 
 /// Check `bytes` (the whole file) is a little-endian 64-bit ELF shared object for this machine
 /// whose headers and loadable segments all lie inside the file.
+#[cfg(test)]
 pub fn check_elf(bytes: &[u8]) -> Result<(), ElfProblem> {
-    if bytes.len() < 64 || &bytes[..4] != b"\x7fELF" {
+    check_elf_parts(bytes.len() as u64, |offset, len| {
+        let start = usize::try_from(offset).ok()?;
+        bytes
+            .get(start..start.checked_add(len)?)
+            .map(<[u8]>::to_vec)
+    })
+    .map(|_| ())
+}
+
+/// [`check_elf`] reading only what it needs: the ELF header and the program header table (a few
+/// hundred bytes), through `read(offset, len)`, against the file's length `len`. Plugins are
+/// tens of megabytes; reading them whole would dominate start-up.
+///
+/// Returns the length of the file's *image*: where the last byte any program header covers
+/// ends. What follows (debug information, the section headers) is never mapped by `dlopen`.
+fn check_elf_parts(
+    len: u64,
+    read: impl Fn(u64, usize) -> Option<Vec<u8>>,
+) -> Result<u64, ElfProblem> {
+    let Some(head) = read(0, 64).filter(|h| h.len() == 64) else {
+        let magic = read(0, 4).is_some_and(|m| m == b"\x7fELF");
+        return Err(if magic {
+            ElfProblem::Truncated("ELF header".into())
+        } else {
+            ElfProblem::NotElf
+        });
+    };
+    let bytes = &head[..];
+    if &bytes[..4] != b"\x7fELF" {
         return Err(ElfProblem::NotElf);
     }
     if bytes[4] != 2 || bytes[5] != 1 {
@@ -64,7 +93,6 @@ pub fn check_elf(bytes: &[u8]) -> Result<(), ElfProblem> {
             std::env::consts::ARCH
         )));
     }
-    let len = bytes.len() as u64;
     let phoff = u64_at(bytes, 32).ok_or_else(|| truncated("ELF header"))?;
     let shoff = u64_at(bytes, 40).ok_or_else(|| truncated("ELF header"))?;
     let phentsize = u16_at(bytes, 54).ok_or_else(|| truncated("ELF header"))?;
@@ -77,28 +105,44 @@ pub fn check_elf(bytes: &[u8]) -> Result<(), ElfProblem> {
     if shoff != 0 && shoff.saturating_add(shentsize * shnum) > len {
         return Err(truncated("section headers extend past the end of the file"));
     }
+    let table = read(phoff, (phentsize * phnum) as usize)
+        .filter(|t| t.len() as u64 == phentsize * phnum)
+        .ok_or_else(|| truncated("program headers"))?;
+    let mut image = (phoff + phentsize * phnum).max(64);
     for i in 0..phnum {
-        let ph = (phoff + i * phentsize) as usize;
-        let p_type = u32_at(bytes, ph).ok_or_else(|| truncated("program header"))?;
-        if p_type != PT_LOAD && p_type != PT_DYNAMIC {
-            continue;
-        }
-        let offset = u64_at(bytes, ph + 8).ok_or_else(|| truncated("program header"))?;
-        let filesz = u64_at(bytes, ph + 32).ok_or_else(|| truncated("program header"))?;
-        if offset.saturating_add(filesz) > len {
+        let ph = (i * phentsize) as usize;
+        let p_type = u32_at(&table, ph).ok_or_else(|| truncated("program header"))?;
+        let offset = u64_at(&table, ph + 8).ok_or_else(|| truncated("program header"))?;
+        let filesz = u64_at(&table, ph + 32).ok_or_else(|| truncated("program header"))?;
+        let end = offset.saturating_add(filesz);
+        if end > len {
+            if p_type != PT_LOAD && p_type != PT_DYNAMIC {
+                return Err(truncated(&format!(
+                    "program header {i} extends past the end of the file"
+                )));
+            }
             return Err(truncated(&format!(
                 "segment {i} extends past the end of the file"
             )));
         }
+        image = image.max(end);
     }
-    Ok(())
+    Ok(image)
 }
 
-/// [`check_elf`] on a file.
-pub fn check_elf_file(path: &Path) -> Result<(), ElfProblem> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ElfProblem::Truncated(format!("cannot read it: {e}")))?;
-    check_elf(&bytes)
+/// [`check_elf`] on a file, reading only its headers; the length of its image (see
+/// [`check_elf_parts`]).
+pub fn check_elf_file(path: &Path) -> Result<u64, ElfProblem> {
+    use std::os::unix::fs::FileExt;
+    let cannot = |e: std::io::Error| ElfProblem::Truncated(format!("cannot read it: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    check_elf_parts(len, |offset, n| {
+        let n = usize::try_from((len.checked_sub(offset)?).min(n as u64)).ok()?;
+        let mut buf = vec![0; n];
+        file.read_exact_at(&mut buf, offset).ok()?;
+        Some(buf)
+    })
 }
 
 #[cfg(test)]

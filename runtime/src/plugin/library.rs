@@ -1,6 +1,7 @@
 //! Opening one plugin library and checking that the worker can use it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use ferry_configdef::ConfigDef;
@@ -15,6 +16,8 @@ use super::elf::{check_elf_file, ElfProblem};
 pub enum LoadError {
     #[error("cannot be opened as a shared library (truncated, corrupt or not built for this platform): {0}")]
     Open(String),
+    #[error("cannot be read: {0}")]
+    Unreadable(String),
     #[error("is not a shared library (it has no ELF header)")]
     NotElf,
     #[error("is built for another platform: {0}")]
@@ -114,15 +117,103 @@ pub fn check_library_info(info: &LibraryInfo) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// A private copy of a plugin file, removed when dropped. Libraries are loaded from a copy
+/// with a name used once (see [`load_library`]).
+struct PrivateCopy(PathBuf);
+
+/// ELF header fields that locate the section headers (`e_shoff`; `e_shnum`, `e_shstrndx`).
+const E_SHOFF: u64 = 40;
+const E_SHNUM: u64 = 60;
+
+impl PrivateCopy {
+    /// Copy the first `image` bytes of `path` (everything `dlopen` maps; not the debug
+    /// information after it, which is most of a release plugin) and clear the section header
+    /// fields of the copy's ELF header, which would point past its end.
+    fn of(path: &Path, image: u64) -> std::io::Result<PrivateCopy> {
+        use std::io::Read as _;
+        use std::os::unix::fs::FileExt as _;
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "plugin.so".into());
+        let copy = std::env::temp_dir().join(format!(
+            "ferry-{}-{}-{name}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let from = std::fs::File::open(path)?;
+        // create_new: never follow or reuse whatever is already at that name in /tmp.
+        let mut to = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&copy)?;
+        let guard = PrivateCopy(copy);
+        // copy_file_range on Linux: the bytes never pass through user space.
+        std::io::copy(&mut from.take(image), &mut to)?;
+        to.write_all_at(&[0; 8], E_SHOFF)?;
+        to.write_all_at(&[0; 4], E_SHNUM)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for PrivateCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Open `path` and return its classes. The library is leaked on success and on failure after
 /// it was opened (abi_stable never unloads, and a half-used library must not be unloaded).
+///
+/// The file is copied to a private file with a name used once, checked and opened from there,
+/// and the copy is deleted once opened (the mapping stays). This is what makes replacing a
+/// plugin work: `dlopen` returns the library already loaded under the same path (or the same
+/// inode) instead of reading the new file, and an operator's `cp new.so plugins/x.so`
+/// truncates and rewrites the file in place, which would pull the code out from under running
+/// tasks (SIGBUS) if it were mapped from there.
+///
+/// Only the part of the file that is mapped is copied (the ELF image, a few megabytes; the
+/// debug information after it is most of a release plugin's size), which keeps start-up with
+/// many plugins fast. The ELF structure check runs on the original (a half-written file is
+/// refused) and again on the copy (so is a file that changed while it was copied).
 pub fn load_library(path: &Path, log: LogCallback) -> Result<Vec<PluginClass>, LoadError> {
-    check_elf_file(path).map_err(|p| match p {
+    std::fs::File::open(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
+    let image = check_elf_file(path).map_err(elf_error)?;
+    let copy = PrivateCopy::of(path, image)
+        .map_err(|e| LoadError::Unreadable(format!("copying it failed: {e}")))?;
+    load_from(path, &copy.0, log)
+}
+
+fn elf_error(p: ElfProblem) -> LoadError {
+    match p {
         ElfProblem::NotElf => LoadError::NotElf,
         ElfProblem::OtherPlatform(d) => LoadError::OtherPlatform(d),
         ElfProblem::Truncated(d) => LoadError::Corrupt(d),
-    })?;
-    let header = lib_header_from_path(path).map_err(classify)?;
+    }
+}
+
+fn load_from(path: &Path, copy: &Path, log: LogCallback) -> Result<Vec<PluginClass>, LoadError> {
+    check_elf_file(copy).map_err(elf_error)?;
+    let private = copy.display().to_string();
+    let public = path.display().to_string();
+    let header = lib_header_from_path(copy)
+        .map_err(classify)
+        .map_err(|e| match e {
+            LoadError::Open(m) => {
+                let m = m.replace(&private, &public);
+                if m.contains("failed to map segment") {
+                    // Typically a noexec mount: the copy lives in the temporary directory.
+                    LoadError::Open(format!(
+                        "{m} (plugins are loaded from a private copy in {}; if that file system is mounted noexec, set TMPDIR to a directory on one that is not)",
+                        std::env::temp_dir().display()
+                    ))
+                } else {
+                    LoadError::Open(m)
+                }
+            }
+            other => other,
+        })?;
     let module = header
         .init_root_module::<PluginMod_Ref>()
         .map_err(classify)?;
@@ -138,6 +229,13 @@ pub fn load_library(path: &Path, log: LogCallback) -> Result<Vec<PluginClass>, L
         module,
         info,
     });
+    let mut seen = std::collections::HashSet::new();
+    if let Some(d) = descriptors.iter().find(|d| !seen.insert(d.class.as_str())) {
+        return Err(LoadError::BadDescriptor {
+            class: d.class.to_string(),
+            reason: "the class is exported twice".into(),
+        });
+    }
     descriptors
         .into_iter()
         .map(|d| {

@@ -1,6 +1,8 @@
 //! Plugin discovery and loading: every `.so` on `plugin.path` is opened on its own, checked
 //! (abi_stable layout, Ferry ABI version, unwinding panics) and its classes registered under
 //! Kafka's aliases. A file that cannot be used is skipped with one WARN naming it and why.
+//! The registry follows `plugin.path` while the worker runs (files added, replaced, removed),
+//! and holds several versions of a class side by side (KIP-891's `connector.plugin.version`).
 //!
 //! **Architecture Invariant:** a loaded library is never unloaded; objects from it may live
 //! as long as the process.
@@ -10,8 +12,13 @@ mod elf;
 mod library;
 mod logging;
 mod registry;
+mod version;
 
 pub use discovery::candidate_files;
 pub use library::{load_library, LoadError, LoadedLibrary, PluginClass, PluginKind};
 pub use logging::host_log_callback;
-pub use registry::{aliases, PluginRegistry, RejectedFile};
+pub use registry::{
+    aliases, Changes, FindError, PluginRegistry, RejectedFile, Snapshot, PLUGIN_VERSION_CONFIG,
+    RESCAN_INTERVAL, SETTLE,
+};
+pub use version::{compare_versions, VersionRequirement};

@@ -63,6 +63,8 @@ pub enum Endpoint {
     AlterOffsets(String),
     ResetOffsets(String),
     ListPlugins,
+    /// Ferry extension: plugin files that could not be loaded, and why.
+    ListPluginFailures,
     GetPluginConfig(String),
     ValidateConfig(String),
     ListLoggers,
@@ -142,6 +144,7 @@ fn candidates(segments: Vec<String>) -> Vec<(Method, Endpoint)> {
             _ => Vec::new(),
         },
         ["connector-plugins"] => vec![(Method::GET, E::ListPlugins)],
+        ["connector-plugins", "failures"] => vec![(Method::GET, E::ListPluginFailures)],
         ["connector-plugins", _, "config"] => vec![(Method::GET, E::GetPluginConfig(name(1)))],
         ["connector-plugins", _, "config", "validate"] => {
             vec![(Method::PUT, E::ValidateConfig(name(1)))]

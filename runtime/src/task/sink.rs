@@ -34,6 +34,12 @@ pub trait SinkInput: Send {
     fn take_skipped(&mut self) -> Vec<(Tp, i64)> {
         Vec::new()
     }
+    /// The task reported record `index` of the last batch as errant: report it to the error
+    /// reporters (log, dead letter queue).
+    fn report_errant(&mut self, index: u32, message: &str) -> Result<(), TaskError> {
+        warn!(index, message = %message, "Sink task reported an errant record");
+        Ok(())
+    }
     /// Commit offsets (the next offset to consume) for the task's consumer group.
     fn commit(&mut self, offsets: &[(Tp, i64)]) -> Result<(), TaskError>;
     fn seek(&mut self, tp: &Tp, offset: i64) -> Result<(), TaskError>;
@@ -213,7 +219,7 @@ fn apply_requests(core: &SharedSinkCore, input: &mut dyn SinkInput) -> Result<bo
         input.resume(&requests.resume)?;
     }
     for (index, message) in &requests.errant {
-        warn!(index, message = %message, "Sink task reported an errant record");
+        input.report_errant(*index, message)?;
     }
     Ok(requests.commit)
 }
@@ -236,7 +242,12 @@ fn run(
     let mut last_commit = Instant::now();
     while !stop.is_stopped() {
         buf.clear();
-        input.poll(&mut buf, Duration::from_millis(500))?;
+        // Never wait past the next commit: sinks like the file sink flush only then.
+        let until_commit = cfg.commit_interval.saturating_sub(last_commit.elapsed());
+        input.poll(
+            &mut buf,
+            until_commit.clamp(Duration::from_millis(1), Duration::from_millis(500)),
+        )?;
         if !buf.is_empty() {
             lock(core)?.put(&buf)?;
         }

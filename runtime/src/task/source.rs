@@ -84,16 +84,21 @@ impl Runner {
         }
         self.acked.clear();
         let mut writer = BatchWriter::new(&mut self.acked, &mut self.acked_state);
+        let mut failed = None;
         for ack in self.acks.drain(..) {
-            let source = self.tracker.ack(ack.seq);
-            let mut rec = EncodeRecord::new(&ack.topic);
-            rec.partition = ack.partition;
-            rec.offset = ack.offset;
-            rec.source_partition = source.as_ref().map(|s| s.0.as_str());
-            rec.source_offset = source.as_ref().map(|s| s.1.as_str());
-            writer
-                .push(&rec)
-                .map_err(|e| TaskError::worker(e.to_string()))?;
+            self.tracker.ack(ack.seq, |partition, offset| {
+                let mut rec = EncodeRecord::new(&ack.topic);
+                rec.partition = ack.partition;
+                rec.offset = ack.offset;
+                rec.source_partition = partition;
+                rec.source_offset = offset;
+                if let Err(e) = writer.push(&rec) {
+                    failed.get_or_insert(e);
+                }
+            });
+        }
+        if let Some(e) = failed {
+            return Err(TaskError::worker(e.to_string()));
         }
         self.task
             .commit_records(self.acked.as_batch_ref())

@@ -10,7 +10,6 @@ use std::time::Duration;
 pub use status::StatusStore;
 
 use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler};
-use ferry_transforms::TransformationChain;
 use crate::kafka::{
     consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput,
     KafkaOutput, Subscription, TopicCreator,
@@ -20,6 +19,7 @@ use crate::task::{
     run_sink_task, run_source_task, spawn_task, OffsetStore, SinkTaskConfig, SourceTaskConfig,
     State, StatusListener, TaskHandle, TaskId,
 };
+use ferry_transforms::TransformationChain;
 
 /// What every connector of a worker shares.
 pub struct Worker {
@@ -73,7 +73,12 @@ pub fn sink_group_id(name: &str, config: &BTreeMap<String, String>) -> String {
 }
 
 impl Worker {
-    fn error_handler(&self, id: &TaskId, config: ErrorConfig, dlq: Option<DeadLetterQueue>) -> ErrorHandler {
+    fn error_handler(
+        &self,
+        id: &TaskId,
+        config: ErrorConfig,
+        dlq: Option<DeadLetterQueue>,
+    ) -> ErrorHandler {
         let handler = ErrorHandler::new(config, id.clone(), dlq);
         if let Some(counter) = handler.tolerated() {
             self.statuses.track_tolerated(id, counter);
@@ -130,7 +135,8 @@ impl Worker {
             TopicCreator::new(&self.clients, connector_config, self.tracker(&id.connector))?;
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
-        let chain = TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
+        let chain =
+            TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
         let output = KafkaOutput::new(
             &producer,
             converters,
@@ -172,7 +178,8 @@ impl Worker {
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
         let errors = self.error_handler(&id, error_config, dlq);
-        let chain = TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
+        let chain =
+            TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
         let cfg = SinkTaskConfig {
             id: id.clone(),
             class: class.clone(),

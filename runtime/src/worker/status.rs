@@ -53,7 +53,11 @@ impl StatusStore {
     }
 
     /// Count the records task `id` skips under `errors.tolerance=all`.
-    pub fn track_tolerated(&self, id: &TaskId, counter: std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    pub fn track_tolerated(
+        &self,
+        id: &TaskId,
+        counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    ) {
         if let Ok(mut t) = self.tolerated.lock() {
             t.insert(id.clone(), counter);
         }
@@ -62,7 +66,8 @@ impl StatusStore {
     /// Records task `id` skipped under `errors.tolerance=all`; `None` without tolerance.
     pub fn tolerated(&self, id: &TaskId) -> Option<u64> {
         let t = self.tolerated.lock().ok()?;
-        t.get(id).map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        t.get(id)
+            .map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Record that `connector` used `topic` (KIP-558 topic tracking).

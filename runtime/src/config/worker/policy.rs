@@ -28,7 +28,10 @@ impl ClientConfigOverridePolicy {
         match self {
             ClientConfigOverridePolicy::All => true,
             ClientConfigOverridePolicy::None => false,
-            ClientConfigOverridePolicy::Principal => matches!(key, "sasl.jaas.config" | "sasl.mechanism" | "security.protocol"),
+            ClientConfigOverridePolicy::Principal => matches!(
+                key,
+                "sasl.jaas.config" | "sasl.mechanism" | "security.protocol"
+            ),
         }
     }
 

@@ -52,7 +52,9 @@ impl StandaloneHerder {
     /// Fetch the cluster id now, off the request path.
     pub fn prefetch_cluster_id(self: &Arc<Self>) {
         let herder = self.clone();
-        let _ = std::thread::Builder::new().name("ferry-cluster-id".into()).spawn(move || herder.cluster_id());
+        let _ = std::thread::Builder::new()
+            .name("ferry-cluster-id".into())
+            .spawn(move || herder.cluster_id());
     }
 
     fn cluster_id(&self) -> Option<String> {
@@ -94,7 +96,10 @@ impl StandaloneHerder {
         task: u32,
         (state, trace): (State, Option<String>),
     ) -> TaskStateInfo {
-        let id = TaskId { connector: name.to_owned(), task };
+        let id = TaskId {
+            connector: name.to_owned(),
+            task,
+        };
         TaskStateInfo {
             id: task,
             state: state.as_str().into(),

@@ -66,6 +66,7 @@ pub async fn dispatch(
         E::AlterOffsets(name) => offsets::alter(name, ctx, state).await,
         E::ResetOffsets(name) => offsets::reset(name, state).await,
         E::ListPlugins => plugins::list(ctx, state).await,
+        E::ListPluginFailures => plugins::failures(state).await,
         E::GetPluginConfig(plugin) => plugins::config(plugin, state).await,
         E::ValidateConfig(plugin) => plugins::validate(plugin, ctx, state).await,
         E::ListLoggers => loggers::list(state),

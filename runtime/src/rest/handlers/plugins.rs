@@ -20,6 +20,13 @@ pub async fn list(ctx: &RequestContext, state: &AppState) -> Result<Reply, RestE
     Reply::ok(&plugins)
 }
 
+/// `GET /connector-plugins/failures` (Ferry extension): `[{"path": …, "reason": …}]` for every
+/// file on `plugin.path` that could not be loaded. `GET /connector-plugins` stays as Kafka's.
+pub async fn failures(state: &AppState) -> Result<Reply, RestError> {
+    let failures = state.call(|herder| herder.plugin_failures()).await?;
+    Reply::ok(&failures)
+}
+
 /// `GET /connector-plugins/{plugin}/config`: ConfigKeyInfo list.
 pub async fn config(plugin: String, state: &AppState) -> Result<Reply, RestError> {
     let keys = state

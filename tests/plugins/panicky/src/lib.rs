@@ -16,10 +16,11 @@ fn def() -> ConfigDef {
                     "poll".into(),
                     "put".into(),
                     "hang".into(),
+                    "errant".into(),
                 ],
                 case_insensitive: false,
             })
-            .doc("Where the task panics; `hang` makes poll block forever, ignoring stop requests"),
+            .doc("Where the task panics; `hang` makes poll block forever, ignoring stop requests; `errant` makes the sink report every record as errant"),
     )
 }
 
@@ -102,10 +103,12 @@ impl SinkConnector for PanickySink {
 #[derive(Default)]
 pub struct PanickySinkTask {
     at: String,
+    ctx: Option<SinkTaskContext>,
 }
 
 impl SinkTask for PanickySinkTask {
-    fn start(&mut self, config: &ConfigMap, _: SinkTaskContext) -> Result<()> {
+    fn start(&mut self, config: &ConfigMap, ctx: SinkTaskContext) -> Result<()> {
+        self.ctx = Some(ctx);
         self.at = panic_in(config);
         if self.at == "start" {
             panic!("boom in start");
@@ -115,6 +118,14 @@ impl SinkTask for PanickySinkTask {
     fn put(&mut self, records: SinkRecords<'_>) -> Result<()> {
         if self.at == "put" && !records.is_empty() {
             panic!("boom in put");
+        }
+        if let (Some(ctx), "errant") = (&self.ctx, self.at.as_str()) {
+            for r in records.iter() {
+                ctx.report(
+                    &r,
+                    ConnectError::new(format!("record at offset {} is errant", r.kafka_offset())),
+                );
+            }
         }
         Ok(())
     }

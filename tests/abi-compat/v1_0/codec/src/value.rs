@@ -1,0 +1,197 @@
+//! Value encoding, version 1: one tag byte, then the payload (`docs/abi.md`).
+
+use ferry_data::{SchemaRef, Struct, Value};
+use num_bigint::BigInt;
+
+use crate::error::CodecError;
+use crate::varint::{put_i64, put_u64, Cursor, Sink};
+
+pub(crate) const NULL: u8 = 0x00;
+pub(crate) const FALSE: u8 = 0x01;
+pub(crate) const TRUE: u8 = 0x02;
+pub(crate) const INT8: u8 = 0x03;
+pub(crate) const INT16: u8 = 0x04;
+pub(crate) const INT32: u8 = 0x05;
+pub(crate) const INT64: u8 = 0x06;
+pub(crate) const FLOAT32: u8 = 0x07;
+pub(crate) const FLOAT64: u8 = 0x08;
+pub(crate) const STRING: u8 = 0x09;
+pub(crate) const BYTES: u8 = 0x0a;
+pub(crate) const ARRAY: u8 = 0x0b;
+pub(crate) const MAP: u8 = 0x0c;
+pub(crate) const STRUCT: u8 = 0x0d;
+pub(crate) const DECIMAL: u8 = 0x0e;
+pub(crate) const DATE: u8 = 0x0f;
+pub(crate) const TIME: u8 = 0x10;
+pub(crate) const TIMESTAMP: u8 = 0x11;
+
+/// Append the encoding of `value` to `out`.
+pub fn encode_value(out: &mut Vec<u8>, value: &Value) {
+    put_value(out, value);
+}
+
+pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
+    match value {
+        Value::Null => out.push_byte(NULL),
+        Value::Boolean(false) => out.push_byte(FALSE),
+        Value::Boolean(true) => out.push_byte(TRUE),
+        Value::Int8(v) => {
+            out.push_byte(INT8);
+            out.push_byte(*v as u8);
+        }
+        Value::Int16(v) => tagged_int(out, INT16, i64::from(*v)),
+        Value::Int32(v) => tagged_int(out, INT32, i64::from(*v)),
+        Value::Int64(v) => tagged_int(out, INT64, *v),
+        Value::Float32(v) => {
+            out.push_byte(FLOAT32);
+            out.push_slice(&v.to_le_bytes());
+        }
+        Value::Float64(v) => {
+            out.push_byte(FLOAT64);
+            out.push_slice(&v.to_le_bytes());
+        }
+        Value::String(s) => put_bytes(out, STRING, s.as_bytes()),
+        Value::Bytes(b) => put_bytes(out, BYTES, b),
+        Value::Array(items) => {
+            out.push_byte(ARRAY);
+            put_u64(out, items.len() as u64);
+            for item in items {
+                put_value(out, item);
+            }
+        }
+        Value::Map(entries) => {
+            out.push_byte(MAP);
+            put_u64(out, entries.len() as u64);
+            for (k, v) in entries {
+                put_value(out, k);
+                put_value(out, v);
+            }
+        }
+        Value::Struct(s) => {
+            out.push_byte(STRUCT);
+            put_u64(out, s.values().len() as u64);
+            for v in s.values() {
+                put_value(out, v);
+            }
+        }
+        Value::Decimal(unscaled, scale) => {
+            out.push_byte(DECIMAL);
+            put_i64(out, i64::from(*scale));
+            let bytes = unscaled.to_signed_bytes_be();
+            put_u64(out, bytes.len() as u64);
+            out.push_slice(&bytes);
+        }
+        Value::Date(v) => tagged_int(out, DATE, i64::from(*v)),
+        Value::Time(v) => tagged_int(out, TIME, i64::from(*v)),
+        Value::Timestamp(v) => tagged_int(out, TIMESTAMP, *v),
+    }
+}
+
+fn tagged_int(out: &mut impl Sink, tag: u8, v: i64) {
+    out.push_byte(tag);
+    put_i64(out, v);
+}
+
+pub(crate) fn put_bytes(out: &mut impl Sink, tag: u8, b: &[u8]) {
+    out.push_byte(tag);
+    put_u64(out, b.len() as u64);
+    out.push_slice(b);
+}
+
+/// Decode one value. `schema` is needed for structs (their field names come from it).
+pub fn decode_value(bytes: &[u8], schema: Option<&SchemaRef>) -> Result<Value, CodecError> {
+    read_value(&mut Cursor::new(bytes), schema)
+}
+
+fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, CodecError> {
+    T::try_from(v).map_err(|_| CodecError::Truncated)
+}
+
+pub(crate) fn read_value(
+    c: &mut Cursor<'_>,
+    schema: Option<&SchemaRef>,
+) -> Result<Value, CodecError> {
+    let tag = c.byte()?;
+    Ok(match tag {
+        NULL => Value::Null,
+        FALSE => Value::Boolean(false),
+        TRUE => Value::Boolean(true),
+        INT8 => Value::Int8(c.byte()? as i8),
+        INT16 => Value::Int16(narrow(c.i64()?)?),
+        INT32 => Value::Int32(narrow(c.i64()?)?),
+        INT64 => Value::Int64(c.i64()?),
+        FLOAT32 => {
+            let b = c.take(4)?;
+            Value::Float32(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        }
+        FLOAT64 => {
+            let b = c.take(8)?;
+            let mut a = [0u8; 8];
+            a.copy_from_slice(b);
+            Value::Float64(f64::from_le_bytes(a))
+        }
+        STRING => Value::String(c.str()?.to_owned()),
+        BYTES => {
+            let n = c.len()?;
+            Value::Bytes(c.take(n)?.to_vec())
+        }
+        ARRAY => {
+            let n = c.len()?;
+            let items_schema = schema.and_then(|s| s.value_schema.as_ref());
+            let mut items = Vec::with_capacity(n.min(c.buf.len()));
+            for _ in 0..n {
+                items.push(read_value(c, items_schema)?);
+            }
+            Value::Array(items)
+        }
+        MAP => {
+            let n = c.len()?;
+            let ks = schema.and_then(|s| s.key_schema.as_ref());
+            let vs = schema.and_then(|s| s.value_schema.as_ref());
+            let mut entries = Vec::with_capacity(n.min(c.buf.len()));
+            for _ in 0..n {
+                let k = read_value(c, ks)?;
+                let v = read_value(c, vs)?;
+                entries.push((k, v));
+            }
+            Value::Map(entries)
+        }
+        STRUCT => {
+            let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
+            let n = c.len()?;
+            if n != schema.fields.len() {
+                return Err(CodecError::StructArity {
+                    expected: schema.fields.len(),
+                    found: n,
+                });
+            }
+            let mut values = Vec::with_capacity(n);
+            for field in &schema.fields {
+                values.push(read_value(c, Some(&field.schema))?);
+            }
+            Value::Struct(Struct::from_values_unchecked(schema.clone(), values))
+        }
+        DECIMAL => {
+            let scale = narrow(c.i64()?)?;
+            let n = c.len()?;
+            Value::Decimal(BigInt::from_signed_bytes_be(c.take(n)?), scale)
+        }
+        DATE => Value::Date(narrow(c.i64()?)?),
+        TIME => Value::Time(narrow(c.i64()?)?),
+        TIMESTAMP => Value::Timestamp(c.i64()?),
+        other => return Err(CodecError::BadTag(other)),
+    })
+}
+
+/// The payload of a value encoded as a string or bytes, without decoding (the fast path for
+/// sinks that forward bytes).
+pub(crate) fn raw_payload(bytes: &[u8]) -> Option<&[u8]> {
+    let mut c = Cursor::new(bytes);
+    match c.byte().ok()? {
+        STRING | BYTES => {
+            let n = c.len().ok()?;
+            c.take(n).ok()
+        }
+        _ => None,
+    }
+}

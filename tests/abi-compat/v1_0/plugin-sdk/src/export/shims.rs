@@ -1,0 +1,269 @@
+//! The ABI trait objects, implemented over the SDK's traits. Every method runs inside
+//! [`guard`]: errors and panics come back as values.
+
+use std::sync::Arc;
+
+use ferry_codec::{BatchReader, BatchWriter, SchemaCache, WriterState};
+use ferry_plugin_abi::abi_stable::sabi_trait::TD_Opaque;
+use ferry_plugin_abi::abi_stable::std_types::{RResult, RStr, RString};
+use ferry_plugin_abi::{
+    BatchBuf, BatchRef, ConnectorContextBox, ConnectorObj, FfiError, SinkContextBox, SinkTaskObj,
+    SourceContextBox, SourceTaskObj, StopHandleBox, StopHandleObj, StopHandleObj_TO,
+};
+
+use super::guard::{guard, guard_infallible};
+use super::json;
+use crate::config::ConfigMap;
+use crate::connector::ConnectorContext;
+use crate::error::Result;
+use crate::record::SinkRecords;
+use crate::sink::{SinkConnector, SinkTask, SinkTaskContext};
+use crate::source::{
+    CommittedRecord, SourceConnector, SourceRecords, SourceTask, SourceTaskContext,
+};
+use crate::stop::StopToken;
+
+fn values_json(values: &[ferry_configdef::ConfigValue]) -> Result<RString> {
+    Ok(serde_json::to_string(values)?.into())
+}
+
+fn task_configs_json(configs: Vec<ConfigMap>) -> Result<RString> {
+    Ok(serde_json::to_string(&configs)?.into())
+}
+
+#[derive(Default)]
+pub(crate) struct SourceConnectorShim<C> {
+    inner: C,
+}
+
+impl<C: SourceConnector> ConnectorObj for SourceConnectorShim<C> {
+    fn start(&mut self, config: RStr<'_>, ctx: ConnectorContextBox) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.start", C::CLASS), || {
+            let config = json::parse_config(config)?;
+            self.inner.start(
+                &config,
+                ConnectorContext {
+                    inner: Arc::new(ctx),
+                },
+            )
+        })
+    }
+
+    fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
+        guard(&|| format!("{}.taskConfigs", C::CLASS), || {
+            task_configs_json(self.inner.task_configs(max_tasks as usize)?)
+        })
+    }
+
+    fn stop(&mut self) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.stop", C::CLASS), || self.inner.stop())
+    }
+
+    fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
+        guard(&|| format!("{}.validate", C::CLASS), || {
+            values_json(&self.inner.validate(&json::parse_config(config)?))
+        })
+    }
+
+    fn alter_offsets(&mut self, config: RStr<'_>, offsets: RStr<'_>) -> RResult<bool, FfiError> {
+        guard(&|| format!("{}.alterOffsets", C::CLASS), || {
+            let config = json::parse_config(config)?;
+            let offsets = json::parse_source_offsets(offsets.as_str())?;
+            self.inner.alter_offsets(&config, &offsets)
+        })
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct SinkConnectorShim<C> {
+    inner: C,
+}
+
+impl<C: SinkConnector> ConnectorObj for SinkConnectorShim<C> {
+    fn start(&mut self, config: RStr<'_>, ctx: ConnectorContextBox) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.start", C::CLASS), || {
+            let config = json::parse_config(config)?;
+            self.inner.start(
+                &config,
+                ConnectorContext {
+                    inner: Arc::new(ctx),
+                },
+            )
+        })
+    }
+
+    fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
+        guard(&|| format!("{}.taskConfigs", C::CLASS), || {
+            task_configs_json(self.inner.task_configs(max_tasks as usize)?)
+        })
+    }
+
+    fn stop(&mut self) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.stop", C::CLASS), || self.inner.stop())
+    }
+
+    fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
+        guard(&|| format!("{}.validate", C::CLASS), || {
+            values_json(&self.inner.validate(&json::parse_config(config)?))
+        })
+    }
+
+    fn alter_offsets(&mut self, config: RStr<'_>, offsets: RStr<'_>) -> RResult<bool, FfiError> {
+        guard(&|| format!("{}.alterOffsets", C::CLASS), || {
+            let config = json::parse_config(config)?;
+            let offsets = json::parse_sink_offsets(offsets.as_str())?;
+            self.inner.alter_offsets(&config, &offsets)
+        })
+    }
+}
+
+pub(crate) struct StopHandleShim(StopToken);
+
+impl StopHandleObj for StopHandleShim {
+    fn request_stop(&self) {
+        guard_infallible(|| self.0.stop());
+    }
+}
+
+pub(crate) struct SourceTaskShim<C: SourceConnector> {
+    task: C::Task,
+    stop: StopToken,
+    writer: WriterState,
+    scratch: String,
+    acked: SchemaCache,
+}
+
+impl<C: SourceConnector> Default for SourceTaskShim<C> {
+    fn default() -> Self {
+        SourceTaskShim {
+            task: C::Task::default(),
+            stop: StopToken::new(),
+            writer: WriterState::default(),
+            scratch: String::new(),
+            acked: SchemaCache::default(),
+        }
+    }
+}
+
+fn json_map(text: Option<&str>) -> Result<Option<crate::record::JsonMap>> {
+    Ok(match text {
+        Some(t) => Some(serde_json::from_str(t)?),
+        None => None,
+    })
+}
+
+impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
+    fn start(&mut self, config: RStr<'_>, ctx: SourceContextBox) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.start", C::TASK_CLASS), || {
+            let config = json::parse_config(config)?;
+            let ctx = SourceTaskContext {
+                inner: Arc::new(ctx),
+                stop: self.stop.clone(),
+            };
+            self.task.start(&config, ctx)
+        })
+    }
+
+    fn stop_handle(&self) -> StopHandleBox {
+        StopHandleObj_TO::from_value(StopHandleShim(self.stop.clone()), TD_Opaque)
+    }
+
+    fn poll(&mut self, out: &mut BatchBuf) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.poll", C::TASK_CLASS), || {
+            let mut records = SourceRecords {
+                writer: BatchWriter::new(out, &mut self.writer),
+                scratch: std::mem::take(&mut self.scratch),
+            };
+            let result = self.task.poll(&mut records);
+            self.scratch = records.scratch;
+            result
+        })
+    }
+
+    fn commit(&mut self) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.commit", C::TASK_CLASS), || {
+            self.task.commit()
+        })
+    }
+
+    fn commit_records(&mut self, acked: BatchRef<'_>) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.commitRecord", C::TASK_CLASS), || {
+            let reader = BatchReader::new(acked, &mut self.acked)?;
+            for view in reader.iter() {
+                let record = CommittedRecord {
+                    topic: view.topic()?.to_owned(),
+                    partition: view.partition().unwrap_or(-1),
+                    offset: view.offset().unwrap_or(-1),
+                    source_partition: json_map(view.source_partition()?)?,
+                    source_offset: json_map(view.source_offset()?)?,
+                };
+                self.task.commit_record(&record)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn stop(&mut self) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.stop", C::TASK_CLASS), || self.task.stop())
+    }
+}
+
+pub(crate) struct SinkTaskShim<C: SinkConnector> {
+    task: C::Task,
+    schemas: SchemaCache,
+}
+
+impl<C: SinkConnector> Default for SinkTaskShim<C> {
+    fn default() -> Self {
+        SinkTaskShim {
+            task: C::Task::default(),
+            schemas: SchemaCache::default(),
+        }
+    }
+}
+
+impl<C: SinkConnector> SinkTaskObj for SinkTaskShim<C> {
+    fn start(&mut self, config: RStr<'_>, ctx: SinkContextBox) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.start", C::TASK_CLASS), || {
+            let config = json::parse_config(config)?;
+            self.task.start(
+                &config,
+                SinkTaskContext {
+                    inner: Arc::new(ctx),
+                },
+            )
+        })
+    }
+
+    fn open(&mut self, partitions: RStr<'_>) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.open", C::TASK_CLASS), || {
+            self.task
+                .open(&json::parse_partitions(partitions.as_str())?)
+        })
+    }
+
+    fn close(&mut self, partitions: RStr<'_>) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.close", C::TASK_CLASS), || {
+            self.task
+                .close(&json::parse_partitions(partitions.as_str())?)
+        })
+    }
+
+    fn put(&mut self, batch: BatchRef<'_>) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.put", C::TASK_CLASS), || {
+            let reader = BatchReader::new(batch, &mut self.schemas)?;
+            self.task.put(SinkRecords { reader })
+        })
+    }
+
+    fn pre_commit(&mut self, offsets: RStr<'_>) -> RResult<RString, FfiError> {
+        guard(&|| format!("{}.preCommit", C::TASK_CLASS), || {
+            let offsets = json::parse_committed(offsets.as_str())?;
+            Ok(json::committed_json(&self.task.pre_commit(offsets)?).into())
+        })
+    }
+
+    fn stop(&mut self) -> RResult<(), FfiError> {
+        guard(&|| format!("{}.stop", C::TASK_CLASS), || self.task.stop())
+    }
+}

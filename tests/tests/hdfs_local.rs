@@ -1,0 +1,239 @@
+//! The HDFS sink in a real worker with a real broker, writing to a local store
+//! (`store.url=file://…`); files are read back with fastavro.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ferry_tests::hdfs::{list_files, read_avro_files, read_parquet_files};
+use ferry_tests::{create_topic, produce, wait_until, write_properties, Broker, WorkerProcess};
+use serde_json::json;
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+const TOPIC: &str = "sqlite-sample-Models";
+
+/// The 17 rows of tests/fixtures/models.sql.
+const ROWS: [(i32, &str, i32, i32); 17] = [
+    (1, "The Blonde", 23000, 1),
+    (2, "The Brunette", 25000, 1),
+    (3, "The Red Head", 29000, 1),
+    (4, "Hat", 22000, 2),
+    (5, "Sweater", 25000, 2),
+    (6, "T-Shirt", 27000, 2),
+    (7, "Orange", 15000, 3),
+    (8, "Blue", 12000, 3),
+    (9, "Green", 17000, 3),
+    (10, "LaFerrari", 125000, 4),
+    (11, "450", 75000, 4),
+    (12, "F12 Berlinetta", 110000, 4),
+    (13, "F40", 100000, 4),
+    (14, "Extra", 30000, 5),
+    (15, "Too Much", 35000, 5),
+    (16, "Beats", 24000, 6),
+    (17, "Bars", 35000, 6),
+];
+
+/// A row as Kafka's JsonConverter (schemas enabled) writes it, as the JDBC source would.
+fn envelope((id, name, price, brand): (i32, &str, i32, i32)) -> Vec<u8> {
+    json!({
+        "schema": {"type": "struct", "fields": [
+            {"type": "int32", "optional": false, "field": "model_id"},
+            {"type": "string", "optional": false, "field": "model_name"},
+            {"type": "int32", "optional": false, "field": "model_base_price"},
+            {"type": "int32", "optional": false, "field": "brand_id"}
+        ], "optional": false, "name": "Models"},
+        "payload": {"model_id": id, "model_name": name, "model_base_price": price, "brand_id": brand}
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn produce_envelopes(bootstrap: &str, topic: &str, rows: impl Iterator<Item = Vec<u8>>) {
+    let records: Vec<_> = rows.map(|v| (None, Some(v))).collect();
+    produce(bootstrap, topic, &records).unwrap();
+}
+
+/// A connector properties file for the HDFS sink on `store`.
+fn connector_file(dir: &Path, store: &Path, topic: &str, extra: &[(&str, &str)]) -> PathBuf {
+    let url = format!("file://{}", store.display());
+    let mut pairs = vec![
+        ("name", "hdfs-sink"),
+        (
+            "connector.class",
+            "io.confluent.connect.hdfs.HdfsSinkConnector",
+        ),
+        ("tasks.max", "1"),
+        ("topics", topic),
+        ("store.url", url.as_str()),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.json.JsonConverter",
+        ),
+    ];
+    pairs.extend_from_slice(extra);
+    let path = dir.join("hdfs-sink.properties");
+    write_properties(&path, &pairs).unwrap();
+    path
+}
+
+fn committed_files(store: &Path) -> Vec<String> {
+    list_files(store)
+        .into_iter()
+        .filter(|f| f.starts_with("topics/") && !f.starts_with("topics/+tmp/"))
+        .collect()
+}
+
+#[test]
+fn seventeen_models_rows_become_one_avro_file_read_by_fastavro() {
+    let broker = Broker::start().unwrap();
+    create_topic(&broker.bootstrap(), TOPIC, 1, &[]).unwrap();
+    produce_envelopes(
+        &broker.bootstrap(),
+        TOPIC,
+        ROWS.iter().map(|r| envelope(*r)),
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let conn = connector_file(dir.path(), &store, TOPIC, &[("flush.size", "17")]);
+    let worker = WorkerProcess::standalone(dir.path(), &broker.bootstrap(), &[], &[conn]).unwrap();
+
+    let expected_file =
+        "topics/sqlite-sample-Models/partition=0/sqlite-sample-Models+0+0000000000+0000000016.avro";
+    wait_until(TIMEOUT, || !committed_files(&store).is_empty()).unwrap_or_else(|e| {
+        panic!(
+            "{e}; files: {:?}\n{}",
+            list_files(&store),
+            worker.log_text()
+        )
+    });
+    assert_eq!(committed_files(&store), vec![expected_file.to_owned()]);
+    let files = read_avro_files(&[store.join(expected_file)]).unwrap();
+    assert_eq!(files[0].schema["name"], "Models");
+    let expected: Vec<_> = ROWS
+        .iter()
+        .map(|(id, n, p, b)| json!({"model_id": id, "model_name": n, "model_base_price": p, "brand_id": b}))
+        .collect();
+    assert_eq!(files[0].records, expected);
+    // Nothing left in +tmp, and the write-ahead log holds the next offset.
+    assert!(list_files(&store)
+        .iter()
+        .all(|f| !f.starts_with("topics/+tmp/")));
+    let log = std::fs::read_to_string(store.join("logs/sqlite-sample-Models/0/log")).unwrap();
+    assert!(log.contains("\"next_offset\":17"), "{log}");
+}
+
+/// kill -9 while a temp file is open, restart, and check that every record of the topic is in
+/// exactly one committed file, for `format` (`avro` or `parquet`).
+fn killed_worker_restarts_without_loss_or_duplicates(format: &str) {
+    const FLUSH: usize = 150;
+    let topic = format!("crash-{format}");
+    let broker = Broker::start().unwrap();
+    create_topic(&broker.bootstrap(), &topic, 1, &[]).unwrap();
+    let row = |i: usize| envelope(((i + 1) as i32, "row", i as i32, (i % 7) as i32));
+    produce_envelopes(&broker.bootstrap(), &topic, (0..1000).map(row));
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let flush = FLUSH.to_string();
+    let class = match format {
+        "avro" => "io.confluent.connect.hdfs.avro.AvroFormat",
+        _ => "io.confluent.connect.hdfs.parquet.ParquetFormat",
+    };
+    let conn = connector_file(
+        dir.path(),
+        &store,
+        &topic,
+        &[
+            ("flush.size", &flush),
+            ("avro.codec", "deflate"),
+            ("format.class", class),
+        ],
+    );
+    let mut worker =
+        WorkerProcess::standalone(dir.path(), &broker.bootstrap(), &[], &[conn]).unwrap();
+    // 1000 records = 6 committed files and 100 records in an open temp file.
+    wait_until(TIMEOUT, || {
+        committed_files(&store).len() == 6
+            && list_files(&store)
+                .iter()
+                .any(|f| f.starts_with("topics/+tmp/"))
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "{e}; files: {:?}\n{}",
+            list_files(&store),
+            worker.log_text()
+        )
+    });
+    worker.kill9().unwrap();
+    assert!(list_files(&store)
+        .iter()
+        .any(|f| f.starts_with("topics/+tmp/")));
+
+    produce_envelopes(&broker.bootstrap(), &topic, (1000..2100).map(row));
+    worker.restart().unwrap();
+    wait_until(TIMEOUT, || committed_files(&store).len() == 2100 / FLUSH).unwrap_or_else(|e| {
+        panic!(
+            "{e}; files: {:?}\n{}",
+            list_files(&store),
+            worker.all_logs()
+        )
+    });
+
+    let paths: Vec<PathBuf> = committed_files(&store)
+        .iter()
+        .map(|f| store.join(f))
+        .collect();
+    for (i, p) in paths.iter().enumerate() {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let (start, end) = (i * FLUSH, (i + 1) * FLUSH - 1);
+        assert_eq!(name, format!("{topic}+0+{start:010}+{end:010}.{format}"));
+    }
+    let ids: Vec<i64> = if format == "avro" {
+        let files = read_avro_files(&paths).unwrap();
+        assert!(files.iter().all(|f| f.codec == "deflate"));
+        files
+            .iter()
+            .flat_map(|f| f.records.iter().map(|r| r["model_id"].as_i64().unwrap()))
+            .collect()
+    } else {
+        let files = read_parquet_files(&paths).unwrap();
+        assert!(
+            files.iter().all(|f| f.codec == "SNAPPY"),
+            "{:?}",
+            files[0].codec
+        );
+        assert!(
+            files[0].schema.contains("model_name (String)")
+                || files[0].schema.contains("model_name"),
+            "{}",
+            files[0].schema
+        );
+        files
+            .iter()
+            .flat_map(|f| f.records.iter().map(|r| r["model_id"].as_i64().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        ids,
+        (1..=2100).collect::<Vec<i64>>(),
+        "every record exactly once, in order"
+    );
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 2100);
+    assert!(list_files(&store)
+        .iter()
+        .all(|f| !f.starts_with("topics/+tmp/")));
+}
+
+#[test]
+fn killed_worker_restarts_without_loss_or_duplicates_avro() {
+    killed_worker_restarts_without_loss_or_duplicates("avro");
+}
+
+#[test]
+fn killed_worker_restarts_without_loss_or_duplicates_parquet() {
+    killed_worker_restarts_without_loss_or_duplicates("parquet");
+}
