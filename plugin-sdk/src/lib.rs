@@ -128,7 +128,9 @@ pub use connector::ConnectorContext;
 pub use error::{ConnectError, ErrorCategory, Result};
 pub use record::{Header, JsonMap, SinkRecord, SinkRecords, SourceRecord, TopicPartition};
 pub use sink::{SinkConnector, SinkTask, SinkTaskContext};
-pub use source::{CommittedRecord, SourceConnector, SourceRecords, SourceTask, SourceTaskContext};
+pub use source::{
+    CommittedRecord, RecordParts, SourceConnector, SourceRecords, SourceTask, SourceTaskContext,
+};
 pub use stop::StopToken;
 pub use tracing;
 
@@ -144,9 +146,9 @@ pub mod prelude {
     };
     pub use crate::data::{logical, Schema, SchemaRef, Struct, Type, Value};
     pub use crate::{
-        CommittedRecord, ConnectError, ConnectorContext, Header, JsonMap, Result, SinkConnector,
-        SinkRecord, SinkRecords, SinkTask, SinkTaskContext, SourceConnector, SourceRecord,
-        SourceRecords, SourceTask, SourceTaskContext, StopToken, TopicPartition,
+        CommittedRecord, ConnectError, ConnectorContext, Header, JsonMap, RecordParts, Result,
+        SinkConnector, SinkRecord, SinkRecords, SinkTask, SinkTaskContext, SourceConnector,
+        SourceRecord, SourceRecords, SourceTask, SourceTaskContext, StopToken, TopicPartition,
     };
 }
 

@@ -237,3 +237,83 @@ fn killed_worker_restarts_without_loss_or_duplicates_avro() {
 fn killed_worker_restarts_without_loss_or_duplicates_parquet() {
     killed_worker_restarts_without_loss_or_duplicates("parquet");
 }
+
+/// An operator moves the consumer group's offset while the connector is stopped: ahead of the
+/// files (the sink seeks back to the write-ahead log's offset) or behind them (the sink skips
+/// what is already in files). Either way every record is in exactly one file.
+#[test]
+fn altered_consumer_offsets_keep_files_exactly_once() {
+    use ferry_tests::rest::RestClient;
+    const TOPIC: &str = "altered";
+    let broker = Broker::start().unwrap();
+    create_topic(&broker.bootstrap(), TOPIC, 1, &[]).unwrap();
+    let row = |i: usize| envelope(((i + 1) as i32, "row", i as i32, 1));
+    produce_envelopes(&broker.bootstrap(), TOPIC, (0..25).map(row));
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let conn = connector_file(dir.path(), &store, TOPIC, &[("flush.size", "17")]);
+    let worker = WorkerProcess::standalone(dir.path(), &broker.bootstrap(), &[], &[conn]).unwrap();
+    let rest = RestClient::new(worker.url());
+    rest.wait_ready(TIMEOUT).unwrap();
+    let offsets = |n: i64| json!({"offsets": [{"partition": {"kafka_partition": 0, "kafka_topic": TOPIC}, "offset": {"kafka_offset": n}}]});
+    let current = || {
+        rest.get("/connectors/hdfs-sink/offsets", None)
+            .ok()
+            .and_then(|r| r.body)
+    };
+    wait_until(TIMEOUT, || current() == Some(offsets(17))).unwrap();
+
+    let mut produced = 25;
+    for (altered, more) in [(20, 9), (5, 17)] {
+        assert!(rest.put("/connectors/hdfs-sink/stop", None).unwrap().status < 300);
+        wait_until(TIMEOUT, || {
+            rest.get("/connectors/hdfs-sink/status", None)
+                .ok()
+                .and_then(|r| r.body)
+                .is_some_and(|b| b["connector"]["state"] == "STOPPED")
+        })
+        .unwrap();
+        let patch = rest
+            .patch("/connectors/hdfs-sink/offsets", Some(offsets(altered)))
+            .unwrap();
+        assert_eq!(patch.status, 200, "{:?}", patch.body);
+        assert_eq!(
+            rest.put("/connectors/hdfs-sink/resume", None)
+                .unwrap()
+                .status,
+            202
+        );
+        produce_envelopes(
+            &broker.bootstrap(),
+            TOPIC,
+            (produced..produced + more).map(row),
+        );
+        produced += more;
+        let expected = produced / 17;
+        wait_until(TIMEOUT, || committed_files(&store).len() == expected)
+            .unwrap_or_else(|e| panic!("{e}: {:?}\n{}", list_files(&store), worker.log_text()));
+    }
+    let paths: Vec<PathBuf> = committed_files(&store)
+        .iter()
+        .map(|f| store.join(f))
+        .collect();
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "altered+0+0000000000+0000000016.avro",
+            "altered+0+0000000017+0000000033.avro",
+            "altered+0+0000000034+0000000050.avro"
+        ]
+    );
+    let ids: Vec<i64> = read_avro_files(&paths)
+        .unwrap()
+        .iter()
+        .flat_map(|f| f.records.iter().map(|r| r["model_id"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(ids, (1..=51).collect::<Vec<i64>>());
+}

@@ -11,12 +11,6 @@ pub(crate) fn partition(filename: &str) -> JsonMap {
     p
 }
 
-pub(crate) fn offset(position: u64) -> JsonMap {
-    let mut o = JsonMap::new();
-    o.insert(POSITION_FIELD.into(), position.into());
-    o
-}
-
 /// Kafka's `FileStreamSourceConnector.alterOffsets`.
 pub(crate) fn check_alter(
     config: &ConfigMap,

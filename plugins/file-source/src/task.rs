@@ -1,3 +1,4 @@
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -6,7 +7,7 @@ use ferry_plugin_sdk::prelude::*;
 use ferry_plugin_sdk::tracing::{info, warn};
 
 use crate::config::{config_def, BATCH_SIZE, DEFAULT_BATCH_SIZE, FILE, TOPIC};
-use crate::offsets::{offset, partition, POSITION_FIELD};
+use crate::offsets::{partition, POSITION_FIELD};
 use crate::reader::LineReader;
 
 const IDLE_WAIT: Duration = Duration::from_secs(1);
@@ -20,6 +21,10 @@ pub struct FileStreamSourceTask {
     ctx: Option<SourceTaskContext>,
     reader: Option<LineReader<Box<dyn Read + Send>>>,
     partition: JsonMap,
+    /// `partition` as JSON text.
+    partition_json: String,
+    /// Reused buffer for each record's offset JSON.
+    offset_json: String,
     schema: Option<SchemaRef>,
 }
 
@@ -80,6 +85,7 @@ impl SourceTask for FileStreamSourceTask {
         self.topic = parsed.string(TOPIC)?.unwrap_or_default().to_owned();
         self.batch_size = parsed.int(BATCH_SIZE)?.unwrap_or(DEFAULT_BATCH_SIZE).max(1) as usize;
         self.partition = partition(self.filename.as_deref().unwrap_or("stdin"));
+        self.partition_json = serde_json::to_string(&self.partition)?;
         self.schema = Some(Schema::primitive(Type::String));
         self.ctx = Some(ctx);
         Ok(())
@@ -107,13 +113,17 @@ impl SourceTask for FileStreamSourceTask {
             else {
                 break;
             };
-            let mut record =
-                SourceRecord::new(&self.topic, self.schema.clone(), Value::String(line))
-                    .with_timestamp(timestamp);
+            let value = Value::String(line);
+            let mut record = RecordParts::new(&self.topic, self.schema.as_ref(), &value);
+            record.timestamp = Some(timestamp);
             if self.filename.is_some() {
-                record = record.with_source(self.partition.clone(), offset(position));
+                // The partition is the same for every line: its JSON is made once, in start.
+                self.offset_json.clear();
+                let _ = write!(self.offset_json, "{{\"{POSITION_FIELD}\":{position}}}");
+                record.source_partition = Some(&self.partition_json);
+                record.source_offset = Some(&self.offset_json);
             }
-            out.push(record)?;
+            out.push_parts(&record)?;
         }
         if out.is_empty() {
             ctx.stop_token().sleep(IDLE_WAIT);

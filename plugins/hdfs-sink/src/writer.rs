@@ -139,6 +139,9 @@ impl PartitionWriter {
             }
             _ => {}
         }
+        if self.records > 0 && self.time_to_rotate(cfg) {
+            self.commit(storage, layout)?;
+        }
         let schema = record.value_schema()?;
         let mut projected = None;
         if self.records > 0 && !same_schema(self.schema.as_ref(), schema) {
@@ -153,9 +156,6 @@ impl PartitionWriter {
                 }
                 Decision::Project(v) => projected = Some(v),
             }
-        }
-        if self.records > 0 && self.time_to_rotate(cfg) {
-            self.commit(storage, layout)?;
         }
         // Files hold the current schema; a projected record keeps it.
         let file_schema = match (&projected, &self.schema) {

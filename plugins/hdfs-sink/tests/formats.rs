@@ -472,3 +472,22 @@ fn time_based_partitioner_needs_its_settings() {
     .unwrap();
     assert!(err.to_string().contains("Europe/Paris"), "{err}");
 }
+
+#[test]
+fn rotate_schedule_interval_commits_at_wall_clock_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_h, mut task) = start(
+        dir.path(),
+        &[
+            ("flush.size", "1000"),
+            ("rotate.schedule.interval.ms", "100"),
+        ],
+    );
+    task.put(&model_records(0..3)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    assert_eq!(
+        task.commit().unwrap(),
+        vec![(TopicPartition::new(TOPIC, 0), 3)]
+    );
+    assert!(temp_files(dir.path()).is_empty());
+}
