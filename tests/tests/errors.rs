@@ -305,3 +305,54 @@ fn errant_records_reported_by_a_sink_task_go_to_the_dlq() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_reset_requested_in_open_is_applied_before_any_record_is_delivered() {
+    let broker = Broker::start().unwrap();
+    create_topic(&broker.bootstrap(), "rewind", 1, &[]).unwrap();
+    produce(
+        &broker.bootstrap(),
+        "rewind",
+        &[
+            (None, Some(b"a".to_vec())),
+            (None, Some(b"b".to_vec())),
+            (None, Some(b"c".to_vec())),
+        ],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sink = dir.path().join("rewind.properties");
+    write_properties(
+        &sink,
+        &[
+            ("name", "rewind-sink"),
+            ("connector.class", "test.PanickySinkConnector"),
+            ("panic.in", "reset"),
+            ("topics", "rewind"),
+            (
+                "value.converter",
+                "org.apache.kafka.connect.converters.ByteArrayConverter",
+            ),
+            ("errors.tolerance", "all"),
+            ("errors.deadletterqueue.topic.name", "rewind-dlq"),
+        ],
+    )
+    .unwrap();
+    let worker = WorkerProcess::standalone(dir.path(), &broker.bootstrap(), &[], &[sink]).unwrap();
+    // The task reports every record it sees as errant: the DLQ shows what it was given.
+    let seen = consume_all(&broker.bootstrap(), "rewind-dlq", 2, TIMEOUT).unwrap();
+    assert_eq!(
+        seen.iter()
+            .map(|r| r.value.clone().unwrap())
+            .collect::<Vec<_>>(),
+        vec![b"b".to_vec(), b"c".to_vec()]
+    );
+    let rest = RestClient::new(worker.url());
+    assert_eq!(
+        rest.get("/connectors/rewind-sink/tasks/0/status", None)
+            .unwrap()
+            .body
+            .unwrap()["state"],
+        "RUNNING"
+    );
+}

@@ -342,6 +342,8 @@ pub struct KafkaInput {
     /// The raw records of the last batch, kept only when errors are reported, for the errant
     /// record reporter.
     raw: Vec<RawRecord>,
+    /// Resets the task asked for that librdkafka could not apply yet.
+    pending_seeks: std::collections::HashMap<Tp, i64>,
     /// Records skipped (filtered or tolerated) since the last `take_skipped`.
     skipped: Vec<(Tp, i64)>,
     tracker: super::TopicTracker,
@@ -384,6 +386,7 @@ impl KafkaInput {
             },
             state: WriterState::default(),
             raw: Vec::new(),
+            pending_seeks: Default::default(),
             skipped: Vec::new(),
             tracker,
             seen: Default::default(),
@@ -414,9 +417,40 @@ impl KafkaInput {
     }
 }
 
+impl KafkaInput {
+    fn try_seek(
+        &self,
+        (topic, partition): &Tp,
+        offset: i64,
+    ) -> Result<(), rdkafka::error::KafkaError> {
+        self.consumer.seek(
+            topic,
+            *partition,
+            Offset::Offset(offset),
+            Duration::from_secs(10),
+        )
+    }
+
+    fn retry_seeks(&mut self) {
+        let pending: Vec<(Tp, i64)> = self
+            .pending_seeks
+            .iter()
+            .map(|(tp, o)| (tp.clone(), *o))
+            .collect();
+        for (tp, offset) in pending {
+            if self.try_seek(&tp, offset).is_ok() {
+                self.pending_seeks.remove(&tp);
+            }
+        }
+    }
+}
+
 impl SinkInput for KafkaInput {
     fn poll(&mut self, buf: &mut BatchBuf, timeout: Duration) -> Result<(), TaskError> {
         self.raw.clear();
+        if !self.pending_seeks.is_empty() {
+            self.retry_seeks();
+        }
         let mut next = self.consumer.poll(timeout);
         self.check_callbacks()?;
         let mut state = std::mem::take(&mut self.state);
@@ -424,6 +458,14 @@ impl SinkInput for KafkaInput {
         let mut result = Ok(());
         while let Some(message) = next {
             match message {
+                Ok(msg)
+                    if !self.pending_seeks.is_empty()
+                        && self
+                            .pending_seeks
+                            .contains_key(&(msg.topic().to_owned(), msg.partition())) =>
+                {
+                    // Fetched before the task's reset took effect: it will be fetched again.
+                }
                 Ok(msg) => {
                     if !self.seen.contains(msg.topic()) {
                         self.seen.insert(msg.topic().to_owned());
@@ -489,19 +531,21 @@ impl SinkInput for KafkaInput {
             .map_err(|e| TaskError::worker(format!("Failed to commit offsets: {e}")))
     }
 
-    fn seek(&mut self, (topic, partition): &Tp, offset: i64) -> Result<(), TaskError> {
-        self.consumer
-            .seek(
-                topic,
-                *partition,
-                Offset::Offset(offset),
-                Duration::from_secs(10),
-            )
-            .map_err(|e| {
-                TaskError::worker(format!(
-                    "Failed to seek {topic}-{partition} to {offset}: {e}"
-                ))
-            })
+    /// librdkafka refuses a seek on a partition it has not started fetching yet (a reset from
+    /// the task's `open`, right after assignment): such a seek is kept and retried on every poll,
+    /// and the partition's records are held back until it succeeds.
+    fn seek(&mut self, tp: &Tp, offset: i64) -> Result<(), TaskError> {
+        match self.try_seek(tp, offset) {
+            Ok(()) => {
+                self.pending_seeks.remove(tp);
+                Ok(())
+            }
+            Err(e) => {
+                debug!(topic = %tp.0, partition = tp.1, offset, error = %e, "Seek deferred until the partition is fetching");
+                self.pending_seeks.insert(tp.clone(), offset);
+                Ok(())
+            }
+        }
     }
 
     fn pause(&mut self, tps: &[Tp]) -> Result<(), TaskError> {

@@ -17,6 +17,7 @@ fn def() -> ConfigDef {
                     "put".into(),
                     "hang".into(),
                     "errant".into(),
+                    "reset".into(),
                 ],
                 case_insensitive: false,
             })
@@ -107,6 +108,19 @@ pub struct PanickySinkTask {
 }
 
 impl SinkTask for PanickySinkTask {
+    /// `reset`: rewind every assigned partition to offset 1 as soon as it is assigned.
+    fn open(&mut self, partitions: &[TopicPartition]) -> Result<()> {
+        if let (Some(ctx), "reset") = (&self.ctx, self.at.as_str()) {
+            ctx.reset_offsets(
+                &partitions
+                    .iter()
+                    .map(|tp| (tp.clone(), 1))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        Ok(())
+    }
+
     fn start(&mut self, config: &ConfigMap, ctx: SinkTaskContext) -> Result<()> {
         self.ctx = Some(ctx);
         self.at = panic_in(config);
@@ -119,7 +133,7 @@ impl SinkTask for PanickySinkTask {
         if self.at == "put" && !records.is_empty() {
             panic!("boom in put");
         }
-        if let (Some(ctx), "errant") = (&self.ctx, self.at.as_str()) {
+        if let (Some(ctx), "errant" | "reset") = (&self.ctx, self.at.as_str()) {
             for r in records.iter() {
                 ctx.report(
                     &r,
