@@ -79,6 +79,20 @@ fn validation_errors_and_a_failed_task_name_the_cause() {
         "{body}"
     );
 
+    // PASSWORD values never come back: validate shows them as [hidden].
+    let body = validate(
+        json!({"connector.class": CLASS, "name": "j", "connection.url": url, "mode": "bulk", "connection.user": "me", "connection.password": "s3cret"}),
+    );
+    let password = body["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["value"]["name"] == "connection.password")
+        .unwrap_or_else(|| panic!("no connection.password in {body}"));
+    assert_eq!(password["value"]["value"], "[hidden]", "{password}");
+    assert_eq!(password["definition"]["type"], "PASSWORD");
+    assert!(!body.to_string().contains("s3cret"), "the password leaked: {body}");
+
     // Creating an invalid connector is refused with the same message.
     let create = rest
         .post("/connectors", Some(json!({"name": "bad", "config": {"connector.class": CLASS, "connection.url": url, "mode": "incrementing", "incrementing.column.name": "nope"}})))
