@@ -91,7 +91,10 @@ fn validation_errors_and_a_failed_task_name_the_cause() {
         .unwrap_or_else(|| panic!("no connection.password in {body}"));
     assert_eq!(password["value"]["value"], "[hidden]", "{password}");
     assert_eq!(password["definition"]["type"], "PASSWORD");
-    assert!(!body.to_string().contains("s3cret"), "the password leaked: {body}");
+    assert!(
+        !body.to_string().contains("s3cret"),
+        "the password leaked: {body}"
+    );
 
     // Creating an invalid connector is refused with the same message.
     let create = rest

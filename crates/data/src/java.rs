@@ -22,7 +22,10 @@ pub fn java_double_string(d: f64) -> String {
             "0.0".into()
         };
     }
-    java_format(&two_digits_at_least(format!("{d:e}"), || format!("{d:.1e}")), d.abs() >= 1e-3 && d.abs() < 1e7)
+    java_format(
+        &two_digits_at_least(format!("{d:e}"), || format!("{d:.1e}")),
+        d.abs() >= 1e-3 && d.abs() < 1e7,
+    )
 }
 
 /// Java's `Float.toString(f)`, with the same rules as [`java_double_string`] at f32 precision.
@@ -44,7 +47,10 @@ pub fn java_float_string(f: f32) -> String {
             "0.0".into()
         };
     }
-    java_format(&two_digits_at_least(format!("{f:e}"), || format!("{f:.1e}")), f.abs() >= 1e-3 && f.abs() < 1e7)
+    java_format(
+        &two_digits_at_least(format!("{f:e}"), || format!("{f:.1e}")),
+        f.abs() >= 1e-3 && f.abs() < 1e7,
+    )
 }
 
 /// JDK 19+'s `Double.toString`: when the shortest decimal has one digit, the closest decimal of

@@ -37,13 +37,22 @@ fn record() -> ConnectRecord {
 fn chain() -> TransformationChain {
     let config: BTreeMap<String, String> = [
         ("transforms", "route,insert,drop"),
-        ("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter"),
+        (
+            "transforms.route.type",
+            "org.apache.kafka.connect.transforms.RegexRouter",
+        ),
         ("transforms.route.regex", "sqlite-sample-(.*)"),
         ("transforms.route.replacement", "clean-$1"),
-        ("transforms.insert.type", "org.apache.kafka.connect.transforms.InsertField$Value"),
+        (
+            "transforms.insert.type",
+            "org.apache.kafka.connect.transforms.InsertField$Value",
+        ),
         ("transforms.insert.static.field", "origin"),
         ("transforms.insert.static.value", "ferry"),
-        ("transforms.drop.type", "org.apache.kafka.connect.transforms.ReplaceField$Value"),
+        (
+            "transforms.drop.type",
+            "org.apache.kafka.connect.transforms.ReplaceField$Value",
+        ),
         ("transforms.drop.exclude", "weight"),
     ]
     .into_iter()
@@ -55,12 +64,19 @@ fn chain() -> TransformationChain {
 fn bench(c: &mut Criterion) {
     let chain = chain();
     let input = record();
-    let out = chain.apply(input.clone()).expect("chain applies").expect("not filtered");
+    let out = chain
+        .apply(input.clone())
+        .expect("chain applies")
+        .expect("not filtered");
     assert_eq!(out.topic, "clean-Models");
     let mut group = c.benchmark_group("transform_chain");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("clone_only", |b| b.iter(|| std::hint::black_box(input.clone())));
-    group.bench_function("route_insert_replace", |b| b.iter(|| chain.apply(std::hint::black_box(input.clone()))));
+    group.bench_function("clone_only", |b| {
+        b.iter(|| std::hint::black_box(input.clone()))
+    });
+    group.bench_function("route_insert_replace", |b| {
+        b.iter(|| chain.apply(std::hint::black_box(input.clone())))
+    });
     group.finish();
 }
 
