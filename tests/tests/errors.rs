@@ -15,7 +15,7 @@ use ferry_tests::{
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-fn mixed_records() -> Vec<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+fn mixed_records() -> Vec<ferry_tests::KeyValue> {
     let good = |i: i32| {
         Some(
             format!(r#"{{"schema":{{"type":"int32","optional":false}},"payload":{i}}}"#)

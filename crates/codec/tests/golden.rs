@@ -225,13 +225,13 @@ fn schemas_round_trip_with_defaults_and_parameters() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
-    let mut bytes = vec![0x0b, 0x01].repeat(100_000);
+    let mut bytes = [0x0b, 0x01].repeat(100_000);
     bytes.push(0x00);
     assert_eq!(
         ferry_codec::decode_value(&bytes, None),
         Err(ferry_codec::CodecError::TooDeep(256))
     );
-    let mut ok = vec![0x0b, 0x01].repeat(200);
+    let mut ok = [0x0b, 0x01].repeat(200);
     ok.push(0x00);
     assert!(ferry_codec::decode_value(&ok, None).is_ok());
 }
