@@ -19,6 +19,7 @@
 
 pub mod broker;
 pub mod hdfs;
+pub mod models;
 pub mod paths;
 pub mod python;
 pub mod rest;
