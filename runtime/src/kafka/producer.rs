@@ -125,12 +125,13 @@ impl KafkaOutput {
     /// Turn one plugin record into bytes, through the transformation chain. `Ok(None)`: the
     /// record was dropped by a transformation, or failed and was tolerated.
     fn prepare(&mut self, view: &RecordView<'_>) -> Result<Option<Outgoing>, TaskError> {
-        if self.chain.is_empty() {
-            return self.prepare_plain(view);
-        }
         let malformed = |e: ferry_codec::CodecError| {
             TaskError::worker(format!("Malformed record from the plugin: {e}"))
         };
+        // Bytes pass through undecoded when nothing transforms them.
+        let raw_value = view
+            .value_bytes()
+            .filter(|_| self.converters.value_is_bytes && self.chain.is_empty());
         let record = ConnectRecord {
             topic: view.topic().map_err(malformed)?.to_owned(),
             kafka_partition: view.partition(),
@@ -138,7 +139,10 @@ impl KafkaOutput {
             key_schema: view.key_schema().map_err(malformed)?.cloned(),
             key: view.key().map_err(malformed)?,
             value_schema: view.value_schema().map_err(malformed)?.cloned(),
-            value: view.value().map_err(malformed)?,
+            value: match raw_value {
+                Some(_) => Value::Null,
+                None => view.value().map_err(malformed)?,
+            },
             timestamp: view.timestamp(),
             headers: view
                 .headers()
@@ -151,9 +155,12 @@ impl KafkaOutput {
                 })
                 .collect(),
         };
+        if self.chain.is_empty() {
+            return self.convert_record(view, record, raw_value);
+        }
         let topic = record.topic.clone();
         match self.chain.apply(record) {
-            Ok(Some(r)) => self.convert_record(view, r),
+            Ok(Some(r)) => self.convert_record(view, r, None),
             Ok(None) => Ok(None),
             Err(e) => {
                 let failure = Failure {
@@ -169,11 +176,12 @@ impl KafkaOutput {
         }
     }
 
-    /// Convert a transformed record to bytes.
+    /// Convert a (transformed) record to bytes; `raw_value`, when given, is produced as is.
     fn convert_record(
         &mut self,
         view: &RecordView<'_>,
         r: ConnectRecord,
+        raw_value: Option<&[u8]>,
     ) -> Result<Option<Outgoing>, TaskError> {
         self.topics.ensure(&r.topic).map_err(TaskError::worker)?;
         let key = match (&r.key, r.key_schema.as_ref()) {
@@ -190,26 +198,28 @@ impl KafkaOutput {
                 }
             },
         };
-        let value =
-            match self
+        let converted = match raw_value {
+            Some(raw) => Ok(Some(raw.to_vec())),
+            None => self
                 .converters
                 .value
-                .from_connect(&r.topic, r.value_schema.as_ref(), &r.value)
-            {
-                Ok(b) => b,
-                Err(e) => {
-                    return self.tolerate(
-                        data_failure(
-                            Stage::ValueConverter,
-                            &self.converters.value_class.clone(),
-                            e,
-                        ),
-                        view,
-                        &r.topic,
-                        &r.value,
-                    )
-                }
-            };
+                .from_connect(&r.topic, r.value_schema.as_ref(), &r.value),
+        };
+        let value = match converted {
+            Ok(b) => b,
+            Err(e) => {
+                return self.tolerate(
+                    data_failure(
+                        Stage::ValueConverter,
+                        &self.converters.value_class.clone(),
+                        e,
+                    ),
+                    view,
+                    &r.topic,
+                    &r.value,
+                )
+            }
+        };
         let mut headers = Vec::new();
         for h in &r.headers {
             match self.converters.header.from_connect_header(
@@ -239,91 +249,6 @@ impl KafkaOutput {
             timestamp: r.timestamp,
             key,
             value,
-            headers,
-        }))
-    }
-
-    /// [`prepare`](Self::prepare) without transformations: bytes values pass through undecoded.
-    fn prepare_plain(&mut self, view: &RecordView<'_>) -> Result<Option<Outgoing>, TaskError> {
-        let malformed = |e: ferry_codec::CodecError| {
-            TaskError::worker(format!("Malformed record from the plugin: {e}"))
-        };
-        let topic = view.topic().map_err(malformed)?.to_owned();
-        let key = view.key().map_err(malformed)?;
-        let key_schema = view.key_schema().map_err(malformed)?;
-        let value_schema = view.value_schema().map_err(malformed)?;
-        self.topics.ensure(&topic).map_err(TaskError::worker)?;
-        let key_bytes = match (&key, key_schema) {
-            (Value::Null, None) => None,
-            (k, schema) => match self.converters.key.from_connect(&topic, schema, k) {
-                Ok(b) => b,
-                Err(e) => {
-                    return self.tolerate(
-                        data_failure(Stage::KeyConverter, &self.converters.key_class.clone(), e),
-                        view,
-                        &topic,
-                        &key,
-                    )
-                }
-            },
-        };
-        let value_bytes = match view
-            .value_bytes()
-            .filter(|_| self.converters.value_is_bytes)
-        {
-            Some(raw) => Some(raw.to_vec()),
-            None => {
-                let value = view.value().map_err(malformed)?;
-                match self
-                    .converters
-                    .value
-                    .from_connect(&topic, value_schema, &value)
-                {
-                    Ok(b) => b,
-                    Err(e) => {
-                        return self.tolerate(
-                            data_failure(
-                                Stage::ValueConverter,
-                                &self.converters.value_class.clone(),
-                                e,
-                            ),
-                            view,
-                            &topic,
-                            &value,
-                        )
-                    }
-                }
-            }
-        };
-        let mut headers = Vec::new();
-        for h in view.headers().map_err(malformed)? {
-            match self.converters.header.from_connect_header(
-                &topic,
-                &h.key,
-                h.schema.as_ref(),
-                &h.value,
-            ) {
-                Ok(b) => headers.push((h.key, b)),
-                Err(e) => {
-                    return self.tolerate(
-                        data_failure(
-                            Stage::HeaderConverter,
-                            &self.converters.header_class.clone(),
-                            e,
-                        ),
-                        view,
-                        &topic,
-                        &h.value,
-                    )
-                }
-            }
-        }
-        Ok(Some(Outgoing {
-            topic,
-            partition: view.partition(),
-            timestamp: view.timestamp(),
-            key: key_bytes,
-            value: value_bytes,
             headers,
         }))
     }
