@@ -31,95 +31,71 @@ fn task_configs_json(configs: Vec<ConfigMap>) -> Result<RString> {
     Ok(serde_json::to_string(&configs)?.into())
 }
 
-#[derive(Default)]
-pub(crate) struct SourceConnectorShim<C> {
-    inner: Contained<C>,
+/// The connector shims of both kinds: identical but for the SDK trait and how the offsets of
+/// `alterOffsets` are parsed.
+macro_rules! connector_shim {
+    ($shim:ident, $trait:ident, $parse_offsets:path) => {
+        #[derive(Default)]
+        pub(crate) struct $shim<C> {
+            inner: Contained<C>,
+        }
+
+        impl<C: $trait> ConnectorObj for $shim<C> {
+            fn start(
+                &mut self,
+                config: RStr<'_>,
+                ctx: ConnectorContextBox,
+            ) -> RResult<(), FfiError> {
+                guard(&|| format!("{}.start", C::CLASS), || {
+                    let config = json::parse_config(config)?;
+                    self.inner.get()?.start(
+                        &config,
+                        ConnectorContext {
+                            inner: Arc::new(ctx),
+                        },
+                    )
+                })
+            }
+
+            fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
+                guard(&|| format!("{}.taskConfigs", C::CLASS), || {
+                    task_configs_json(self.inner.get()?.task_configs(max_tasks as usize)?)
+                })
+            }
+
+            fn stop(&mut self) -> RResult<(), FfiError> {
+                guard(&|| format!("{}.stop", C::CLASS), || {
+                    self.inner.get()?.stop()
+                })
+            }
+
+            fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
+                guard(&|| format!("{}.validate", C::CLASS), || {
+                    values_json(&self.inner.get()?.validate(&json::parse_config(config)?))
+                })
+            }
+
+            fn alter_offsets(
+                &mut self,
+                config: RStr<'_>,
+                offsets: RStr<'_>,
+            ) -> RResult<bool, FfiError> {
+                guard(&|| format!("{}.alterOffsets", C::CLASS), || {
+                    let config = json::parse_config(config)?;
+                    let offsets = $parse_offsets(offsets.as_str())?;
+                    self.inner.get()?.alter_offsets(&config, &offsets)
+                })
+            }
+        }
+    };
 }
 
-impl<C: SourceConnector> ConnectorObj for SourceConnectorShim<C> {
-    fn start(&mut self, config: RStr<'_>, ctx: ConnectorContextBox) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.start", C::CLASS), || {
-            let config = json::parse_config(config)?;
-            self.inner.get()?.start(
-                &config,
-                ConnectorContext {
-                    inner: Arc::new(ctx),
-                },
-            )
-        })
-    }
-
-    fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
-        guard(&|| format!("{}.taskConfigs", C::CLASS), || {
-            task_configs_json(self.inner.get()?.task_configs(max_tasks as usize)?)
-        })
-    }
-
-    fn stop(&mut self) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.stop", C::CLASS), || {
-            self.inner.get()?.stop()
-        })
-    }
-
-    fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
-        guard(&|| format!("{}.validate", C::CLASS), || {
-            values_json(&self.inner.get()?.validate(&json::parse_config(config)?))
-        })
-    }
-
-    fn alter_offsets(&mut self, config: RStr<'_>, offsets: RStr<'_>) -> RResult<bool, FfiError> {
-        guard(&|| format!("{}.alterOffsets", C::CLASS), || {
-            let config = json::parse_config(config)?;
-            let offsets = json::parse_source_offsets(offsets.as_str())?;
-            self.inner.get()?.alter_offsets(&config, &offsets)
-        })
-    }
-}
-
-#[derive(Default)]
-pub(crate) struct SinkConnectorShim<C> {
-    inner: Contained<C>,
-}
-
-impl<C: SinkConnector> ConnectorObj for SinkConnectorShim<C> {
-    fn start(&mut self, config: RStr<'_>, ctx: ConnectorContextBox) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.start", C::CLASS), || {
-            let config = json::parse_config(config)?;
-            self.inner.get()?.start(
-                &config,
-                ConnectorContext {
-                    inner: Arc::new(ctx),
-                },
-            )
-        })
-    }
-
-    fn task_configs(&mut self, max_tasks: u32) -> RResult<RString, FfiError> {
-        guard(&|| format!("{}.taskConfigs", C::CLASS), || {
-            task_configs_json(self.inner.get()?.task_configs(max_tasks as usize)?)
-        })
-    }
-
-    fn stop(&mut self) -> RResult<(), FfiError> {
-        guard(&|| format!("{}.stop", C::CLASS), || {
-            self.inner.get()?.stop()
-        })
-    }
-
-    fn validate(&mut self, config: RStr<'_>) -> RResult<RString, FfiError> {
-        guard(&|| format!("{}.validate", C::CLASS), || {
-            values_json(&self.inner.get()?.validate(&json::parse_config(config)?))
-        })
-    }
-
-    fn alter_offsets(&mut self, config: RStr<'_>, offsets: RStr<'_>) -> RResult<bool, FfiError> {
-        guard(&|| format!("{}.alterOffsets", C::CLASS), || {
-            let config = json::parse_config(config)?;
-            let offsets = json::parse_sink_offsets(offsets.as_str())?;
-            self.inner.get()?.alter_offsets(&config, &offsets)
-        })
-    }
-}
+connector_shim!(
+    SourceConnectorShim,
+    SourceConnector,
+    json::parse_source_offsets
+);
+connector_shim!(SinkConnectorShim, SinkConnector, json::parse_sink_offsets);
 
 pub(crate) struct StopHandleShim(StopToken);
 
