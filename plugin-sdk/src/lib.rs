@@ -104,6 +104,9 @@
 //! - [`SinkTask`]: `put` receives [`SinkRecords`]; values are decoded only when asked for
 //!   ([`SinkRecord::value_bytes`] is free). `pre_commit`/`flush` say which offsets are safe.
 //!
+//! - [`Transformation`] / [`Predicate`]: Single Message Transforms and their predicates, run
+//!   by the worker on the records of any connector whose config names them (ABI 1.1).
+//!
 //! # Errors, panics and logs
 //!
 //! Return a [`ConnectError`] to fail the task; mark it [`ConnectError::retriable`] for a
@@ -120,12 +123,14 @@ mod record;
 mod sink;
 mod source;
 mod stop;
+mod transform;
 
 pub mod config;
 pub mod testkit;
 
 pub use connector::ConnectorContext;
 pub use error::{ConnectError, ErrorCategory, Result};
+pub use record::{ArrayRef, DecimalRef, Entries, Fields, Items, MapRef, StructRef, ValueRef};
 pub use record::{Header, JsonMap, SinkRecord, SinkRecords, SourceRecord, TopicPartition};
 pub use sink::{SinkConnector, SinkTask, SinkTaskContext};
 pub use source::{
@@ -133,6 +138,7 @@ pub use source::{
 };
 pub use stop::StopToken;
 pub use tracing;
+pub use transform::{ConnectRecord, Predicate, Transformation};
 
 /// Kafka Connect's data model: schemas, values, structs, logical types.
 pub mod data {
@@ -145,11 +151,13 @@ pub mod prelude {
         ConfigDef, ConfigKey, ConfigMap, ConfigType, ConfigValue, Importance, Validator, Width,
     };
     pub use crate::data::{logical, Schema, SchemaRef, Struct, Type, Value};
+    pub use crate::ValueRef;
     pub use crate::{
         CommittedRecord, ConnectError, ConnectorContext, Header, JsonMap, RecordParts, Result,
         SinkConnector, SinkRecord, SinkRecords, SinkTask, SinkTaskContext, SourceConnector,
         SourceRecord, SourceRecords, SourceTask, SourceTaskContext, StopToken, TopicPartition,
     };
+    pub use crate::{ConnectRecord, Predicate, Transformation};
 }
 
 /// Used by [`export_plugin!`]; not part of the public API.

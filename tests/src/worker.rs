@@ -18,6 +18,8 @@ pub struct WorkerProcess {
     port: u16,
     args: Vec<String>,
     starts: usize,
+    /// The log line that says the worker started.
+    ready_marker: &'static str,
 }
 
 /// Write a `.properties` file.
@@ -57,9 +59,60 @@ impl WorkerProcess {
             port,
             args,
             starts: 0,
+            ready_marker: "Ferry standalone worker started",
         };
         w.start()?;
         Ok(w)
+    }
+
+    /// Write `worker.properties` in `dir` for a distributed worker of cluster `group_id`
+    /// (bootstrap, a free REST port kept across restarts, the three internal topics named after
+    /// the group, replication factor 1, plus `extra`) and start `ferry distributed`. Returns once
+    /// the worker logs that it started.
+    pub fn distributed(
+        dir: &Path,
+        bootstrap: &str,
+        group_id: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<WorkerProcess> {
+        let port = free_port()?;
+        let listeners = format!("http://127.0.0.1:{port}");
+        let config_topic = format!("{group_id}-configs");
+        let offset_topic = format!("{group_id}-offsets");
+        let status_topic = format!("{group_id}-status");
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("bootstrap.servers", bootstrap),
+            ("group.id", group_id),
+            ("listeners", &listeners),
+            ("rest.advertised.host.name", "127.0.0.1"),
+            ("config.storage.topic", &config_topic),
+            ("offset.storage.topic", &offset_topic),
+            ("status.storage.topic", &status_topic),
+            ("config.storage.replication.factor", "1"),
+            ("offset.storage.replication.factor", "1"),
+            ("status.storage.replication.factor", "1"),
+            ("offset.flush.interval.ms", "500"),
+        ];
+        pairs.extend_from_slice(extra);
+        std::fs::create_dir_all(dir)?;
+        let worker_file = dir.join("worker.properties");
+        write_properties(&worker_file, &pairs)?;
+        let mut w = WorkerProcess {
+            child: None,
+            dir: dir.to_path_buf(),
+            log: dir.join("worker-0.log"),
+            port,
+            args: vec!["distributed".to_owned(), worker_file.display().to_string()],
+            starts: 0,
+            ready_marker: "Ferry distributed worker started",
+        };
+        w.start()?;
+        Ok(w)
+    }
+
+    /// The worker id Kafka Connect shows in statuses: `127.0.0.1:PORT`.
+    pub fn worker_id(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
     }
 
     fn start(&mut self) -> anyhow::Result<()> {
@@ -78,7 +131,7 @@ impl WorkerProcess {
             .context("starting ferry")?;
         self.child = Some(child);
         let started = wait_until(Duration::from_secs(60), || {
-            self.log_text().contains("Ferry standalone worker started") || self.exited()
+            self.log_text().contains(self.ready_marker) || self.exited()
         });
         if started.is_err() || self.exited() {
             bail!("ferry did not start; its log:\n{}", self.log_text());

@@ -77,6 +77,11 @@ fn a_plugin_built_against_abi_1_0_loads_and_runs() {
         "the frozen SDK is ABI 1.0"
     );
     assert_eq!(ABI_MAJOR, 1, "a new ABI major needs a new frozen plugin");
+    assert!(
+        source.library.module.new_transformation().is_none()
+            && source.library.module.new_predicate().is_none(),
+        "a 1.0 library has no ABI 1.1 root module fields"
+    );
     eprintln!("ABI 1.0 plugin loaded by a worker of ABI {ABI_MAJOR}.{ABI_MINOR}");
 
     // Its source task runs: records come out, offsets are committed.

@@ -14,8 +14,10 @@
 //! - `a_passthrough_sink`: 100-byte raw values, encoded as the worker's Kafka input encodes
 //!   them under the ByteArrayConverter (`Payload::Bytes` with an optional BYTES schema); the task
 //!   reads only `value_bytes()` of each record and sums the lengths.
-//! - `b_struct_sink`: a 7-field struct value with a nested struct and an array; the task decodes
-//!   every value with `value()`.
+//! - `b_struct_sink`: a 7-field struct value with a nested struct and an array; the task reads
+//!   all 7 fields of every value by name (the nested struct's 3 fields and every array item
+//!   too) and sums them, once through the owned `value()` decode (`put_decode`) and once through
+//!   the borrowed view `value_ref()` (`put_view`). Both must report the same sum.
 //! - `c_struct_source`: the task pushes 1000 `SourceRecord`s with such a struct value and a
 //!   source partition/offset into the host's `BatchBuf` in `poll`; the host reads them back with
 //!   `BatchReader`, decoding every value. `ack_commit` is the way back: the host encodes the
@@ -177,6 +179,68 @@ fn order(schema: &SchemaRef, i: usize) -> Value {
     Value::Struct(row)
 }
 
+/// What the struct sinks compute per record, touching every field: id + name length + unscaled
+/// price + created + the tags' lengths + the address fields' lengths + active. Read from an owned
+/// struct by field name, as a plugin holding `value()` would.
+fn checksum_owned(order: &Struct) -> ferry_plugin_sdk::Result<u64> {
+    let text = |s: &Struct, name: &str| -> ferry_plugin_sdk::Result<u64> {
+        match s.get(name)? {
+            Value::String(v) => Ok(v.len() as u64),
+            _ => Err(ferry_plugin_sdk::ConnectError::new("not a string")),
+        }
+    };
+    let mut sum = 0u64;
+    if let Value::Int64(id) = order.get("id")? {
+        sum = sum.wrapping_add(*id as u64);
+    }
+    sum = sum.wrapping_add(text(order, "name")?);
+    if let Value::Decimal(unscaled, _) = order.get("price")? {
+        sum = sum.wrapping_add(i64::try_from(unscaled).unwrap_or(0) as u64);
+    }
+    if let Value::Timestamp(ts) = order.get("created")? {
+        sum = sum.wrapping_add(*ts as u64);
+    }
+    if let Value::Array(tags) = order.get("tags")? {
+        for tag in tags {
+            if let Value::String(t) = tag {
+                sum = sum.wrapping_add(t.len() as u64);
+            }
+        }
+    }
+    if let Value::Struct(address) = order.get("address")? {
+        for name in ["street", "city", "zip"] {
+            sum = sum.wrapping_add(text(address, name)?);
+        }
+    }
+    if let Value::Boolean(active) = order.get("active")? {
+        sum = sum.wrapping_add(u64::from(*active));
+    }
+    Ok(sum)
+}
+
+/// The same sum read from the borrowed view, by field name, as a plugin using `value_ref()`
+/// would.
+fn checksum_view(order: ferry_plugin_sdk::ValueRef<'_>) -> Option<u64> {
+    use ferry_plugin_sdk::ValueRef;
+    let text = |v: ValueRef<'_>, name: &str| Some(v.field(name)?.as_str()?.len() as u64);
+    let mut sum = order.field("id")?.as_i64()? as u64;
+    sum = sum.wrapping_add(text(order, "name")?);
+    let price = order.field("price")?.as_decimal()?.unscaled_i64()?;
+    sum = sum.wrapping_add(price as u64);
+    let ValueRef::Timestamp(created) = order.field("created")? else {
+        return None;
+    };
+    sum = sum.wrapping_add(created as u64);
+    for tag in order.field("tags")?.as_array()? {
+        sum = sum.wrapping_add(tag.as_str()?.len() as u64);
+    }
+    let address = order.field("address")?;
+    for name in ["street", "city", "zip"] {
+        sum = sum.wrapping_add(text(address, name)?);
+    }
+    Some(sum.wrapping_add(u64::from(order.field("active")?.as_bool()?)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // The plugin: written against the SDK only, exactly as a connector crate would be.
 
@@ -192,6 +256,7 @@ mod plugin {
 
     pub const BYTES_SINK: &str = "bench.PassThroughSinkConnector";
     pub const STRUCT_SINK: &str = "bench.DecodingSinkConnector";
+    pub const VIEW_SINK: &str = "bench.ViewSinkConnector";
     pub const STRUCT_SOURCE: &str = "bench.OrderSourceConnector";
 
     macro_rules! sink_connector {
@@ -229,6 +294,7 @@ mod plugin {
         STRUCT_SINK,
         "bench.DecodingSinkTask"
     );
+    sink_connector!(ViewSink, ViewTask, VIEW_SINK, "bench.ViewSinkTask");
 
     /// A sink that forwards bytes: reads only `value_bytes()`.
     #[derive(Default)]
@@ -249,7 +315,8 @@ mod plugin {
         }
     }
 
-    /// A sink that decodes every value.
+    /// A sink that decodes every value into an owned `Value` with `value()` and reads all 7
+    /// fields by name (strings, the nested struct's fields and the array's items by length).
     #[derive(Default)]
     pub struct DecodingTask;
 
@@ -259,15 +326,39 @@ mod plugin {
         }
 
         fn put(&mut self, records: SinkRecords<'_>) -> Result<()> {
-            let mut fields = 0u64;
+            let mut sum = 0u64;
             for r in records.iter() {
                 let value = r.value()?;
-                if let Value::Struct(s) = &value {
-                    fields += s.values().len() as u64;
-                }
+                let Value::Struct(order) = &value else {
+                    return Err(ConnectError::new("not a struct"));
+                };
+                sum = sum.wrapping_add(super::checksum_owned(order)?);
                 black_box(&value);
             }
-            SINK_RESULT.store(fields, Ordering::Relaxed);
+            SINK_RESULT.store(sum, Ordering::Relaxed);
+            Ok(())
+        }
+    }
+
+    /// The same task reading the borrowed view, `value_ref()`, instead.
+    #[derive(Default)]
+    pub struct ViewTask;
+
+    impl SinkTask for ViewTask {
+        fn start(&mut self, _: &ConfigMap, _: SinkTaskContext) -> Result<()> {
+            Ok(())
+        }
+
+        fn put(&mut self, records: SinkRecords<'_>) -> Result<()> {
+            let mut sum = 0u64;
+            for r in records.iter() {
+                let order = r.value_ref()?;
+                sum = sum.wrapping_add(
+                    super::checksum_view(order)
+                        .ok_or_else(|| ConnectError::new("unexpected order"))?,
+                );
+            }
+            SINK_RESULT.store(sum, Ordering::Relaxed);
             Ok(())
         }
     }
@@ -332,7 +423,7 @@ mod plugin {
 
     ferry_plugin_sdk::export_plugin! {
         sources: [OrderSource],
-        sinks: [PassThroughSink, DecodingSink],
+        sinks: [PassThroughSink, DecodingSink, ViewSink],
     }
 }
 
@@ -539,6 +630,14 @@ impl Fixture {
             .map(|v| Payload::Bytes(Some(&self.bytes_schema), v))
     }
 
+    /// The sum the struct sinks must report for a batch of `orders`.
+    fn order_checksum(&self) -> u64 {
+        self.orders.iter().fold(0u64, |sum, v| match v {
+            Value::Struct(s) => sum.wrapping_add(checksum_owned(s).expect("an order")),
+            _ => unreachable!("orders are structs"),
+        })
+    }
+
     fn order_values(&self) -> impl Iterator<Item = Payload<'_>> {
         self.orders
             .iter()
@@ -573,13 +672,18 @@ fn audit(fx: &Fixture) {
 
     // (b)
     let mut task = sink_task(&fx.module, plugin::STRUCT_SINK);
+    let mut view_task = sink_task(&fx.module, plugin::VIEW_SINK);
     encode_sink_batch(&mut buf, &mut state, fx.order_values());
+    let expected = fx.order_checksum();
     put(&mut task, &buf);
-    assert_eq!(sink_result(), (BATCH * 7) as u64);
+    assert_eq!(sink_result(), expected);
+    put(&mut view_task, &buf);
+    assert_eq!(sink_result(), expected);
     let enc = allocations_per_call(10, || {
         encode_sink_batch(&mut buf, &mut state, fx.order_values())
     });
     let crossing = allocations_per_call(10, || put(&mut task, &buf));
+    let viewing = allocations_per_call(10, || put(&mut view_task, &buf));
     println!(
         "  b_struct_sink host_encode:      {enc} ({} per record)",
         per_record(enc)
@@ -587,6 +691,10 @@ fn audit(fx: &Fixture) {
     println!(
         "  b_struct_sink put_decode:       {crossing} ({} per record)",
         per_record(crossing)
+    );
+    println!(
+        "  b_struct_sink put_view:         {viewing} ({} per record)",
+        per_record(viewing)
     );
 
     // (c)
@@ -681,6 +789,21 @@ fn boundary(c: &mut Criterion) {
         b.iter(|| {
             encode_sink_batch(&mut buf, &mut state, fx.order_values());
             put(&mut task, &buf);
+            black_box(sink_result())
+        })
+    });
+    let mut view_task = sink_task(&fx.module, plugin::VIEW_SINK);
+    encode_sink_batch(&mut buf, &mut state, fx.order_values());
+    group.bench_function("put_view", |b| {
+        b.iter(|| {
+            put(&mut view_task, &buf);
+            black_box(sink_result())
+        })
+    });
+    group.bench_function("encode_put_view", |b| {
+        b.iter(|| {
+            encode_sink_batch(&mut buf, &mut state, fx.order_values());
+            put(&mut view_task, &buf);
             black_box(sink_result())
         })
     });

@@ -8,6 +8,7 @@ use ferry_plugin_abi::{
 use crate::error::CodecError;
 use crate::schema::read_schema;
 use crate::value::{raw_payload, read_value};
+use crate::value_ref::ValueRef;
 use crate::varint::Cursor;
 use crate::writer::Header;
 
@@ -168,6 +169,24 @@ impl<'a> RecordView<'a> {
     /// The value, decoded (`Value::Null` for a tombstone).
     pub fn value(&self) -> Result<Value, CodecError> {
         self.decode(self.header.value, self.header.value_schema)
+    }
+
+    fn view(&self, span: Span, schema: u32) -> Result<ValueRef<'a>, CodecError> {
+        match self.encoded(span)? {
+            None => Ok(ValueRef::Null),
+            Some(bytes) => ValueRef::decode(bytes, self.schema(schema)?),
+        }
+    }
+
+    /// The key as a borrowed view ([`ValueRef`]): checked, not copied.
+    pub fn key_ref(&self) -> Result<ValueRef<'a>, CodecError> {
+        self.view(self.header.key, self.header.key_schema)
+    }
+
+    /// The value as a borrowed view ([`ValueRef`]): checked, not copied (`ValueRef::Null` for a
+    /// tombstone). Fails exactly when [`value`](Self::value) fails.
+    pub fn value_ref(&self) -> Result<ValueRef<'a>, CodecError> {
+        self.view(self.header.value, self.header.value_schema)
     }
 
     /// The value's bytes when it is a string or bytes value, without decoding anything.

@@ -118,7 +118,8 @@ pub fn decode_value(bytes: &[u8], schema: Option<&SchemaRef>) -> Result<Value, C
     read_value(&mut Cursor::new(bytes), schema)
 }
 
-fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, CodecError> {
+#[inline]
+pub(crate) fn narrow<T: TryFrom<i64>>(v: i64) -> Result<T, CodecError> {
     T::try_from(v).map_err(|_| CodecError::Truncated)
 }
 
@@ -204,22 +205,34 @@ fn read_nested(
         DECIMAL => {
             let scale = narrow(c.i64()?)?;
             let n = c.len()?;
-            let bytes = c.take(n)?;
-            let unscaled = if (1..=8).contains(&n) {
-                let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
-                let mut be = [fill; 8];
-                be[8 - n..].copy_from_slice(bytes);
-                BigInt::from(i64::from_be_bytes(be))
-            } else {
-                BigInt::from_signed_bytes_be(bytes)
-            };
-            Value::Decimal(unscaled, scale)
+            Value::Decimal(unscaled_bigint(c.take(n)?), scale)
         }
         DATE => Value::Date(narrow(c.i64()?)?),
         TIME => Value::Time(narrow(c.i64()?)?),
         TIMESTAMP => Value::Timestamp(c.i64()?),
         other => return Err(CodecError::BadTag(other)),
     })
+}
+
+/// The unscaled value of an encoded decimal (minimal big-endian two's complement).
+pub(crate) fn unscaled_bigint(bytes: &[u8]) -> BigInt {
+    match unscaled_i64(bytes) {
+        Some(small) => BigInt::from(small),
+        None => BigInt::from_signed_bytes_be(bytes),
+    }
+}
+
+/// The unscaled value of an encoded decimal when it has 1 to 8 bytes (so fits an `i64`).
+#[inline]
+pub(crate) fn unscaled_i64(bytes: &[u8]) -> Option<i64> {
+    let n = bytes.len();
+    if !(1..=8).contains(&n) {
+        return None;
+    }
+    let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
+    let mut be = [fill; 8];
+    be[8 - n..].copy_from_slice(bytes);
+    Some(i64::from_be_bytes(be))
 }
 
 /// The payload of a value encoded as a string or bytes, without decoding (the fast path for

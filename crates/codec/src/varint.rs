@@ -45,6 +45,7 @@ pub(crate) struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    #[inline]
     pub(crate) fn new(buf: &'a [u8]) -> Self {
         Cursor { buf, pos: 0 }
     }
@@ -53,14 +54,14 @@ impl<'a> Cursor<'a> {
         self.pos >= self.buf.len()
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self.buf.get(self.pos).ok_or(CodecError::Truncated)?;
         self.pos += 1;
         Ok(b)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
         let end = self.pos.checked_add(n).ok_or(CodecError::Truncated)?;
         let s = self.buf.get(self.pos..end).ok_or(CodecError::Truncated)?;
@@ -68,7 +69,7 @@ impl<'a> Cursor<'a> {
         Ok(s)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn u64(&mut self) -> Result<u64, CodecError> {
         if let Some(&b) = self.buf.get(self.pos) {
             if b < 0x80 {
@@ -76,6 +77,13 @@ impl<'a> Cursor<'a> {
                 return Ok(u64::from(b));
             }
         }
+        self.u64_multi_byte()
+    }
+
+    /// A varint of more than one byte (or a truncated one): out of line, so that the one-byte
+    /// case above inlines into every reader.
+    #[inline(never)]
+    fn u64_multi_byte(&mut self) -> Result<u64, CodecError> {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -91,6 +99,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn i64(&mut self) -> Result<i64, CodecError> {
         let u = self.u64()?;
         Ok(((u >> 1) as i64) ^ -((u & 1) as i64))
@@ -101,7 +110,7 @@ impl<'a> Cursor<'a> {
         usize::try_from(self.u64()?).map_err(|_| CodecError::Truncated)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn str(&mut self) -> Result<&'a str, CodecError> {
         let n = self.len()?;
         std::str::from_utf8(self.take(n)?).map_err(|_| CodecError::BadUtf8)

@@ -14,11 +14,13 @@
 //! wraps them).
 
 // abi_stable's derive and sabi_trait macros expand to unsafe code; this crate is the one place
-// where that is expected. Hand-written unsafe code stays out of it.
+// where that is expected. Hand-written unsafe code stays out of it, but for the one call that
+// opens a root module whose layout `load.rs` checked itself.
 #![allow(unsafe_code, non_local_definitions)]
 
 mod batch;
 mod error;
+mod load;
 mod log;
 mod objects;
 mod root;
@@ -26,19 +28,22 @@ mod root;
 pub use abi_stable;
 pub use batch::{BatchBuf, BatchRef, RecordHeader, Span, TimestampType, NO_SCHEMA, NO_TIMESTAMP};
 pub use error::{ErrorKind, FfiError};
+pub use load::{init_root_module, CheckedRoot, RootError};
 pub use log::{LogCallback, LogLevel};
 pub use objects::{
     ConnectorBox, ConnectorContextBox, ConnectorContextObj, ConnectorContextObj_TO, ConnectorObj,
-    ConnectorObj_TO, SinkContextBox, SinkContextObj, SinkContextObj_TO, SinkTaskBox, SinkTaskObj,
-    SinkTaskObj_TO, SourceContextBox, SourceContextObj, SourceContextObj_TO, SourceTaskBox,
-    SourceTaskObj, SourceTaskObj_TO, StopHandleBox, StopHandleObj, StopHandleObj_TO,
+    ConnectorObj_TO, PredicateBox, PredicateObj, PredicateObj_TO, SinkContextBox, SinkContextObj,
+    SinkContextObj_TO, SinkTaskBox, SinkTaskObj, SinkTaskObj_TO, SourceContextBox,
+    SourceContextObj, SourceContextObj_TO, SourceTaskBox, SourceTaskObj, SourceTaskObj_TO,
+    StopHandleBox, StopHandleObj, StopHandleObj_TO, TransformationBox, TransformationObj,
+    TransformationObj_TO,
 };
-pub use root::{LibraryInfo, PluginDescriptor, PluginKind, PluginMod, PluginMod_Ref};
+pub use root::{v1_0, LibraryInfo, PluginDescriptor, PluginKind, PluginMod, PluginMod_Ref};
 
 /// Major version of this ABI. A plugin with another major is refused.
 pub const ABI_MAJOR: u16 = 1;
 /// Minor version of this ABI. A plugin built for a higher minor than the worker's is refused;
 /// lower minors load (prefix types give them `None` for fields they lack).
-pub const ABI_MINOR: u16 = 0;
+pub const ABI_MINOR: u16 = 1;
 /// Version of the record value encoding inside batch arenas.
 pub const ENCODING_VERSION: u32 = 1;

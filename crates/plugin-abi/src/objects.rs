@@ -1,7 +1,8 @@
 //! The trait objects that cross the boundary. Configurations and small control-plane documents
 //! cross as JSON text (`docs/abi.md`); records cross as batches.
 //!
-//! Plugin-implemented: [`ConnectorObj`], [`SourceTaskObj`], [`SinkTaskObj`], [`StopHandleObj`].
+//! Plugin-implemented: [`ConnectorObj`], [`SourceTaskObj`], [`SinkTaskObj`], [`StopHandleObj`],
+//! and since ABI 1.1 [`TransformationObj`] and [`PredicateObj`].
 //! Worker-implemented: [`ConnectorContextObj`], [`SourceContextObj`], [`SinkContextObj`].
 #![allow(non_camel_case_types)]
 
@@ -106,6 +107,35 @@ pub trait SinkContextObj: Send + Sync {
     fn report_errant(&self, index: u32, error: FfiError);
 }
 
+/// A transformation (Kafka's `Transformation`, a Single Message Transform). ABI 1.1.
+/// Called from one task thread at a time.
+#[sabi_trait]
+pub trait TransformationObj: Send {
+    /// Configure with the alias's own keys (JSON object of strings, the
+    /// `transforms.<alias>.` prefix removed). Called once, before `apply`.
+    fn configure(&mut self, config: RStr<'_>) -> RResult<(), FfiError>;
+    /// Transform the records of `records` (the worker passes exactly one) and append the
+    /// results to the empty `out`: none drops the record (Kafka's `null`). An error with
+    /// `retriable` set is retried by the worker (`errors.retry.timeout`).
+    fn apply(&mut self, records: BatchRef<'_>, out: &mut BatchBuf) -> RResult<(), FfiError>;
+    /// Release resources; the object is dropped right after.
+    #[sabi(last_prefix_field)]
+    fn close(&mut self) -> RResult<(), FfiError>;
+}
+
+/// A predicate (Kafka's `Predicate`), guarding a transformation. ABI 1.1.
+#[sabi_trait]
+pub trait PredicateObj: Send {
+    /// Configure with the alias's own keys (JSON object of strings, the
+    /// `predicates.<alias>.` prefix removed). Called once, before `test`.
+    fn configure(&mut self, config: RStr<'_>) -> RResult<(), FfiError>;
+    /// Whether the predicate holds for the (one) record of `records`.
+    fn test(&mut self, records: BatchRef<'_>) -> RResult<bool, FfiError>;
+    /// Release resources; the object is dropped right after.
+    #[sabi(last_prefix_field)]
+    fn close(&mut self) -> RResult<(), FfiError>;
+}
+
 /// Owned connector object.
 pub type ConnectorBox = ConnectorObj_TO<'static, RBox<()>>;
 /// Owned source task object.
@@ -120,3 +150,7 @@ pub type ConnectorContextBox = ConnectorContextObj_TO<'static, RBox<()>>;
 pub type SourceContextBox = SourceContextObj_TO<'static, RBox<()>>;
 /// Owned sink task context.
 pub type SinkContextBox = SinkContextObj_TO<'static, RBox<()>>;
+/// Owned transformation (ABI 1.1).
+pub type TransformationBox = TransformationObj_TO<'static, RBox<()>>;
+/// Owned predicate (ABI 1.1).
+pub type PredicateBox = PredicateObj_TO<'static, RBox<()>>;

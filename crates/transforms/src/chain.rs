@@ -3,6 +3,7 @@
 //! the per-alias keys (Kafka's `ConnectorConfig.enrich`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ferry_configdef::{
     parse_value, ConfigDef, ConfigError, ConfigKey, ConfigType, ConfigValue, Importance,
@@ -10,9 +11,10 @@ use ferry_configdef::{
 };
 
 use crate::config::{self, Check};
-use crate::error::{ChainConfigError, ChainError};
+use crate::error::{ChainConfigError, ChainError, TransformError};
+use crate::external::{self, ExternalPlugins, Found, NoExternalPlugins, Resolved, Retry};
 use crate::record::ConnectRecord;
-use crate::registry::{self, Entry, Lookup, Maker, PluginKind};
+use crate::registry::{self, PluginKind};
 use crate::{Predicate, Transformation};
 
 const PREDICATE: &str = "predicate";
@@ -20,21 +22,39 @@ const NEGATE: &str = "negate";
 
 struct Stage {
     alias: String,
-    class: &'static str,
+    class: String,
     transformation: Box<dyn Transformation>,
     predicate: Option<Box<dyn Predicate>>,
     negate: bool,
+    /// A third-party class (or predicate): its failures may be retriable.
+    external: bool,
+}
+
+impl Stage {
+    /// Kafka's `TransformationStage.apply`: the predicate, then the transformation.
+    fn apply(&self, record: ConnectRecord) -> Result<Option<ConnectRecord>, TransformError> {
+        let applies = match &self.predicate {
+            None => true,
+            Some(p) => self.negate ^ p.try_test(&record)?,
+        };
+        if applies {
+            self.transformation.apply(record)
+        } else {
+            Ok(Some(record))
+        }
+    }
 }
 
 /// The `transforms` + `predicates` of a connector config, in order (Kafka's
 /// `TransformationChain`).
 pub struct TransformationChain {
     stages: Vec<Stage>,
+    retry: Option<Arc<dyn Retry>>,
 }
 
 impl std::fmt::Debug for TransformationChain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let classes: Vec<&str> = self.stages.iter().map(|s| s.class).collect();
+        let classes: Vec<&str> = self.stages.iter().map(|s| s.class.as_str()).collect();
         f.debug_struct("TransformationChain")
             .field("stages", &classes)
             .finish()
@@ -125,7 +145,8 @@ fn check_type(
     kind: AliasKind,
     alias: &str,
     class: Option<&str>,
-) -> Result<Option<Entry>, ConfigError> {
+    externals: &dyn ExternalPlugins,
+) -> Result<Option<Resolved>, ConfigError> {
     let prefix = format!("{}.{alias}.", kind.config);
     if kind.kind == PluginKind::Transformation {
         let negate = format!("{prefix}{NEGATE}");
@@ -137,14 +158,15 @@ fn check_type(
         }
     }
     let Some(class) = class else { return Ok(None) };
-    match registry::lookup(class) {
-        Lookup::Found(entry) if entry.kind() == kind.kind => Ok(Some(entry)),
-        Lookup::Found(entry) => Err(ConfigError::Other(format!(
+    match external::lookup(class, externals) {
+        Found::Plugin(entry) if entry.kind() == kind.kind => Ok(Some(entry)),
+        Found::Plugin(entry) => Err(ConfigError::Other(format!(
             "Class class {} does not implement the {} interface",
-            entry.class, kind.base
+            entry.class(),
+            kind.base
         ))),
-        Lookup::Abstract(message) => Err(ConfigError::Other(message)),
-        Lookup::Unknown => Ok(None),
+        Found::Abstract(message) => Err(ConfigError::Other(message)),
+        Found::Unknown => Ok(None),
     }
 }
 
@@ -155,7 +177,8 @@ fn resolve_class(
     props: &BTreeMap<String, String>,
     kind: AliasKind,
     alias: &str,
-) -> Result<Entry, ConfigError> {
+    externals: &dyn ExternalPlugins,
+) -> Result<Resolved, ConfigError> {
     let key = format!("{}.{alias}.type", kind.config);
     let not_a = || ConfigError::invalid(&key, "null", format!("Not a {}", kind.base));
     let raw = props.get(&key).ok_or_else(not_a)?;
@@ -163,14 +186,15 @@ fn resolve_class(
         ParsedValue::Class(c) => c,
         _ => return Err(not_a()),
     };
-    match registry::lookup(&class) {
-        Lookup::Found(entry) if entry.kind() == kind.kind => Ok(entry),
-        Lookup::Found(entry) => Err(ConfigError::Other(format!(
+    match external::lookup(&class, externals) {
+        Found::Plugin(entry) if entry.kind() == kind.kind => Ok(entry),
+        Found::Plugin(entry) => Err(ConfigError::Other(format!(
             "Class class {} does not implement the {} interface",
-            entry.class, kind.base
+            entry.class(),
+            kind.base
         ))),
-        Lookup::Abstract(message) => Err(ConfigError::Other(message)),
-        Lookup::Unknown => Err(ConfigError::invalid(
+        Found::Abstract(message) => Err(ConfigError::Other(message)),
+        Found::Unknown => Err(ConfigError::invalid(
             &key,
             &class,
             format!("Class {class} could not be found."),
@@ -180,7 +204,7 @@ fn resolve_class(
 
 /// The embedded ConfigDef of an alias (implicit `predicate`/`negate` for transforms, then the
 /// plugin's keys), as Kafka's `EnrichablePlugin.populateConfigDef` + `ConfigDef.embed`.
-fn embedded_def(kind: AliasKind, alias: &str, entry: &Entry) -> ConfigDef {
+fn embedded_def(kind: AliasKind, alias: &str, entry: &Resolved) -> ConfigDef {
     let mut inner = ConfigDef::new();
     if kind.kind == PluginKind::Transformation {
         inner = inner
@@ -197,7 +221,7 @@ fn embedded_def(kind: AliasKind, alias: &str, entry: &Entry) -> ConfigDef {
                     .doc("Whether the configured predicate should be negated."),
             );
     }
-    inner = inner.merge(&(entry.def)());
+    inner = inner.merge(&entry.def());
     ConfigDef::new().embed(
         &format!("{}.{alias}.", kind.config),
         &format!("{}: {alias}", kind.group),
@@ -219,27 +243,37 @@ fn with_prefix(props: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<Strin
 
 impl TransformationChain {
     /// Builds the chain of a connector config, checking it as Kafka's `ConnectorConfig` does.
+    /// Built-in classes only; see [`TransformationChain::from_config_with`].
     pub fn from_config(
         connector_config: &BTreeMap<String, String>,
+    ) -> Result<TransformationChain, ChainConfigError> {
+        Self::from_config_with(connector_config, &NoExternalPlugins)
+    }
+
+    /// Builds the chain of a connector config, finding classes that are not built in through
+    /// `externals` (third-party classes are created and configured here).
+    pub fn from_config_with(
+        connector_config: &BTreeMap<String, String>,
+        externals: &dyn ExternalPlugins,
     ) -> Result<TransformationChain, ChainConfigError> {
         let props = connector_config;
         let transforms = aliases(props, TRANSFORMS)?;
         let predicates = aliases(props, PREDICATES)?;
         // `ConnectorConfig.enrich`: every class is resolved first ...
-        let mut resolved: Vec<(AliasKind, &String, Entry)> = Vec::new();
+        let mut resolved: Vec<(AliasKind, &String, Resolved)> = Vec::new();
         for (kind, list) in [(TRANSFORMS, &transforms), (PREDICATES, &predicates)] {
             for alias in unique(list) {
-                resolved.push((kind, alias, resolve_class(props, kind, alias)?));
+                resolved.push((kind, alias, resolve_class(props, kind, alias, externals)?));
             }
         }
         // ... then the enriched ConfigDef is parsed in definition order: each alias's type
         // (whose validator checks `negate`), then its embedded keys.
         for (kind, alias, entry) in &resolved {
-            check_type(props, *kind, alias, None)?;
+            check_type(props, *kind, alias, None, externals)?;
             let def = embedded_def(*kind, alias, entry);
             config::parse(
                 &def,
-                entry.checks,
+                entry.checks(),
                 &format!("{}.{alias}.", kind.config),
                 props,
             )?;
@@ -252,10 +286,10 @@ impl TransformationChain {
             let mut own = with_prefix(props, &format!("transforms.{alias}."));
             let predicate_alias = own.remove(PREDICATE);
             let negate = own.remove(NEGATE);
-            let Maker::Transform(make) = entry.maker else {
+            let Some(transformation) = entry.transformation(&own, externals)? else {
                 continue;
             };
-            let transformation = make(&own)?;
+            let mut external = entry.is_external();
             let predicate = match predicate_alias {
                 None => None,
                 Some(p) => {
@@ -264,21 +298,35 @@ impl TransformationChain {
                         .iter()
                         .find(|(k, a, _)| k.kind == PluginKind::Predicate && **a == p)
                         .ok_or(ConfigError::Unknown(key))?;
-                    let Maker::Predicate(make) = pentry.maker else {
+                    external |= pentry.is_external();
+                    let own = with_prefix(props, &format!("predicates.{p}."));
+                    let Some(predicate) = pentry.predicate(&own, externals)? else {
                         return Err(ConfigError::Unknown(format!("predicates.{p}.type")).into());
                     };
-                    Some(make(&with_prefix(props, &format!("predicates.{p}.")))?)
+                    Some(predicate)
                 }
             };
             stages.push(Stage {
                 alias: (*alias).clone(),
-                class: entry.class,
+                class: entry.class().to_owned(),
                 transformation,
                 predicate,
                 negate: negate.is_some_and(|n| n.eq_ignore_ascii_case("true")),
+                external,
             });
         }
-        Ok(TransformationChain { stages })
+        Ok(TransformationChain {
+            stages,
+            retry: None,
+        })
+    }
+
+    /// Retry the retriable failures of third-party stages with `retry` (the connector's
+    /// `errors.retry.timeout` and `errors.retry.delay.max.ms`). Built-in stages never fail
+    /// retriably and are not retried.
+    pub fn with_retry(mut self, retry: Arc<dyn Retry>) -> TransformationChain {
+        self.retry = Some(retry);
+        self
     }
 
     /// Whether the chain has no stage.
@@ -292,8 +340,10 @@ impl TransformationChain {
     }
 
     /// The (alias, class) of every stage, in order.
-    pub fn stages(&self) -> impl Iterator<Item = (&str, &'static str)> {
-        self.stages.iter().map(|s| (s.alias.as_str(), s.class))
+    pub fn stages(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.stages
+            .iter()
+            .map(|s| (s.alias.as_str(), s.class.as_str()))
     }
 
     /// Applies every stage; `Ok(None)` = dropped. A stage applies iff it has no predicate or
@@ -301,20 +351,20 @@ impl TransformationChain {
     pub fn apply(&self, record: ConnectRecord) -> Result<Option<ConnectRecord>, ChainError> {
         let mut record = record;
         for stage in &self.stages {
-            let applies = match &stage.predicate {
-                None => true,
-                Some(p) => stage.negate ^ p.test(&record),
+            let result = match (&self.retry, stage.external) {
+                (Some(retry), true) => {
+                    let input = record;
+                    retry.retry(&mut || stage.apply(input.clone()))
+                }
+                _ => stage.apply(record),
             };
-            if !applies {
-                continue;
-            }
-            match stage.transformation.apply(record) {
+            match result {
                 Ok(Some(next)) => record = next,
                 Ok(None) => return Ok(None),
                 Err(source) => {
                     return Err(ChainError {
                         alias: stage.alias.clone(),
-                        class: stage.class.to_owned(),
+                        class: stage.class.clone(),
                         source,
                     })
                 }
@@ -330,6 +380,14 @@ impl TransformationChain {
 /// with `requireFullConfig=false` defines them. The `transforms` and `predicates` keys themselves
 /// belong to the connector's framework ConfigDef.
 pub fn validate(connector_config: &BTreeMap<String, String>) -> Vec<(ConfigKey, ConfigValue)> {
+    validate_with(connector_config, &NoExternalPlugins)
+}
+
+/// [`validate`], finding classes that are not built in through `externals`.
+pub fn validate_with(
+    connector_config: &BTreeMap<String, String>,
+    externals: &dyn ExternalPlugins,
+) -> Vec<(ConfigKey, ConfigValue)> {
     let props = connector_config;
     let mut out = Vec::new();
     for kind in [TRANSFORMS, PREDICATES] {
@@ -337,6 +395,13 @@ pub fn validate(connector_config: &BTreeMap<String, String>) -> Vec<(ConfigKey, 
             .into_iter()
             .filter(|p| p.kind == kind.kind)
             .map(|p| p.class.to_owned())
+            .chain(
+                externals
+                    .list()
+                    .into_iter()
+                    .filter(|p| p.kind == kind.kind)
+                    .map(|p| p.class),
+            )
             .collect();
         for alias in unique_aliases(props, kind) {
             let key = type_key(kind, &alias);
@@ -348,8 +413,8 @@ pub fn validate(connector_config: &BTreeMap<String, String>) -> Vec<(ConfigKey, 
                     None
                 }
                 Some(raw) => match parse_value(&key.name, ConfigType::Class, raw) {
-                    Ok(ParsedValue::Class(c)) => match registry::lookup(&c) {
-                        Lookup::Unknown => {
+                    Ok(ParsedValue::Class(c)) => match external::lookup(&c, externals) {
+                        Found::Unknown => {
                             value.add_error(
                                 ConfigError::invalid(
                                     &key.name,
@@ -360,11 +425,11 @@ pub fn validate(connector_config: &BTreeMap<String, String>) -> Vec<(ConfigKey, 
                             );
                             None
                         }
-                        Lookup::Found(e) => {
-                            value.value = Some(e.class.to_owned());
+                        Found::Plugin(e) => {
+                            value.value = Some(e.class().to_owned());
                             Some(c)
                         }
-                        Lookup::Abstract(_) => {
+                        Found::Abstract(_) => {
                             value.value = Some(c.clone());
                             Some(c)
                         }
@@ -376,7 +441,7 @@ pub fn validate(connector_config: &BTreeMap<String, String>) -> Vec<(ConfigKey, 
                     }
                 },
             };
-            let entry = match check_type(props, kind, &alias, class.as_deref()) {
+            let entry = match check_type(props, kind, &alias, class.as_deref(), externals) {
                 Ok(entry) => entry,
                 Err(e) => {
                     value.add_error(e.to_string());
@@ -394,7 +459,7 @@ pub fn validate(connector_config: &BTreeMap<String, String>) -> Vec<(ConfigKey, 
                     .strip_prefix(&prefix)
                     .unwrap_or(&key.name)
                     .to_owned();
-                for (_, check) in entry.checks.iter().filter(|(n, _)| *n == bare) {
+                for (_, check) in entry.checks().iter().filter(|(n, _)| *n == bare) {
                     let parsed = match props.get(&key.name) {
                         Some(raw) => {
                             parse_value(&key.name, key.ty, raw).unwrap_or(ParsedValue::Null)

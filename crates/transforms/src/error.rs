@@ -23,6 +23,10 @@ pub enum TransformError {
     /// `org.apache.kafka.connect.errors.ConnectException`.
     #[error("{0}")]
     Connect(String),
+    /// `org.apache.kafka.connect.errors.RetriableException`: a third-party transformation
+    /// failed transiently; the chain retries it under the connector's retry policy.
+    #[error("{0}")]
+    Retriable(String),
 }
 
 impl TransformError {
@@ -39,7 +43,13 @@ impl TransformError {
             TransformError::IllegalArgument(_) => "java.lang.IllegalArgumentException",
             TransformError::IndexOutOfBounds(_) => "java.lang.IndexOutOfBoundsException",
             TransformError::Connect(_) => "org.apache.kafka.connect.errors.ConnectException",
+            TransformError::Retriable(_) => "org.apache.kafka.connect.errors.RetriableException",
         }
+    }
+
+    /// Whether the same call may succeed later (Kafka's `RetriableException`).
+    pub fn is_retriable(&self) -> bool {
+        matches!(self, TransformError::Retriable(_))
     }
 }
 

@@ -6,6 +6,9 @@
 //!   [`TransformationChain::apply`] runs it on a [`ConnectRecord`].
 //! * [`validate`] gives the `ConfigValue`s of every `transforms.<alias>.*` and
 //!   `predicates.<alias>.*` key for `PUT /connector-plugins/{plugin}/config/validate`.
+//! * [`TransformationChain::from_config_with`] and [`validate_with`] also find third-party
+//!   classes through an [`ExternalPlugins`] hook (the worker's plugin registry), and
+//!   [`TransformationChain::with_retry`] retries their retriable failures.
 //! * [`plugins`] and [`config_def`] describe the built-in transformations and predicates for
 //!   `GET /connector-plugins` and `GET /connector-plugins/{plugin}/config`.
 //!
@@ -71,14 +74,16 @@ mod chain;
 mod config;
 mod datefmt;
 mod error;
+mod external;
 mod predicates;
 mod record;
 mod registry;
 mod smt;
 mod util;
 
-pub use chain::{validate, TransformationChain};
+pub use chain::{validate, validate_with, TransformationChain};
 pub use error::{ChainConfigError, ChainError, TransformError};
+pub use external::{ExternalPlugin, ExternalPlugins, NoExternalPlugins, Retry};
 pub use record::{ConnectRecord, Header};
 pub use registry::{config_def, plugins, PluginKind, TransformPlugin};
 
@@ -95,4 +100,10 @@ pub trait Transformation: Send + Sync {
 pub trait Predicate: Send + Sync {
     /// Whether the predicate holds for `record`.
     fn test(&self, record: &ConnectRecord) -> bool;
+
+    /// [`Predicate::test`] for predicates that can fail (third-party ones); the chain calls
+    /// this, and a failure fails the stage (Kafka: an exception thrown by `test`).
+    fn try_test(&self, record: &ConnectRecord) -> Result<bool, TransformError> {
+        Ok(self.test(record))
+    }
 }

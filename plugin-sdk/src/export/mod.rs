@@ -6,6 +6,7 @@ pub(crate) mod json;
 pub(crate) mod log;
 mod root;
 pub(crate) mod shims;
+pub(crate) mod transform_shims;
 
 pub use root::{root_module, Entry, Registry};
 
@@ -19,8 +20,12 @@ pub const ROOT_MODULE_SYMBOL: &str = "_1as_0lib_1header_0root_bmodule_bloader";
 /// ferry_plugin_sdk::export_plugin! {
 ///     sources: [MySourceConnector],
 ///     sinks: [MySinkConnector],
+///     transformations: [MyTransformation],
+///     predicates: [MyPredicate],
 /// }
 /// ```
+///
+/// Every list is optional; `transformations` and `predicates` need a worker of ABI 1.1.
 #[macro_export]
 macro_rules! export_plugin {
     ($($kind:ident : [$($ty:ty),* $(,)?]),* $(,)?) => {

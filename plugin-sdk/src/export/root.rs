@@ -5,24 +5,29 @@ use ferry_plugin_abi::abi_stable::sabi_trait::TD_Opaque;
 use ferry_plugin_abi::abi_stable::std_types::{RResult, RStr, RVec};
 use ferry_plugin_abi::{
     ConnectorBox, ConnectorObj_TO, ErrorKind, FfiError, LibraryInfo, LogCallback, PluginDescriptor,
-    PluginKind, PluginMod, PluginMod_Ref, SinkTaskBox, SinkTaskObj_TO, SourceTaskBox,
-    SourceTaskObj_TO, ABI_MAJOR,
+    PluginKind, PluginMod, PluginMod_Ref, PredicateBox, PredicateObj_TO, SinkTaskBox,
+    SinkTaskObj_TO, SourceTaskBox, SourceTaskObj_TO, TransformationBox, TransformationObj_TO,
+    ABI_MAJOR,
 };
 
 use super::guard::guard;
 use super::shims::{SinkConnectorShim, SinkTaskShim, SourceConnectorShim, SourceTaskShim};
+use super::transform_shims::{PredicateShim, TransformationShim};
 use crate::error::{ConnectError, Result};
 use crate::sink::SinkConnector;
 use crate::source::SourceConnector;
+use crate::transform::{Predicate, Transformation};
 
 /// One exported class.
 #[doc(hidden)]
 pub struct Entry {
     class: &'static str,
     descriptor: fn() -> Result<PluginDescriptor>,
-    connector: fn() -> ConnectorBox,
+    connector: Option<fn() -> ConnectorBox>,
     source_task: Option<fn() -> SourceTaskBox>,
     sink_task: Option<fn() -> SinkTaskBox>,
+    transformation: Option<fn() -> TransformationBox>,
+    predicate: Option<fn() -> PredicateBox>,
 }
 
 fn describe<D: serde::Serialize>(
@@ -55,13 +60,15 @@ impl Entry {
                     &C::config_def(),
                 )
             },
-            connector: || {
+            connector: Some(|| {
                 ConnectorObj_TO::from_value(SourceConnectorShim::<C>::default(), TD_Opaque)
-            },
+            }),
             source_task: Some(|| {
                 SourceTaskObj_TO::from_value(SourceTaskShim::<C>::default(), TD_Opaque)
             }),
             sink_task: None,
+            transformation: None,
+            predicate: None,
         }
     }
 
@@ -78,9 +85,59 @@ impl Entry {
                     &C::config_def(),
                 )
             },
-            connector: || ConnectorObj_TO::from_value(SinkConnectorShim::<C>::default(), TD_Opaque),
+            connector: Some(|| {
+                ConnectorObj_TO::from_value(SinkConnectorShim::<C>::default(), TD_Opaque)
+            }),
             source_task: None,
             sink_task: Some(|| SinkTaskObj_TO::from_value(SinkTaskShim::<C>::default(), TD_Opaque)),
+            transformation: None,
+            predicate: None,
+        }
+    }
+
+    /// A transformation class (ABI 1.1).
+    pub fn transformations<T: Transformation>() -> Entry {
+        Entry {
+            class: T::CLASS,
+            descriptor: || {
+                describe(
+                    T::CLASS,
+                    PluginKind::TRANSFORMATION,
+                    T::VERSION,
+                    "",
+                    &T::config_def(),
+                )
+            },
+            connector: None,
+            source_task: None,
+            sink_task: None,
+            transformation: Some(|| {
+                TransformationObj_TO::from_value(TransformationShim::<T>::default(), TD_Opaque)
+            }),
+            predicate: None,
+        }
+    }
+
+    /// A predicate class (ABI 1.1).
+    pub fn predicates<P: Predicate>() -> Entry {
+        Entry {
+            class: P::CLASS,
+            descriptor: || {
+                describe(
+                    P::CLASS,
+                    PluginKind::PREDICATE,
+                    P::VERSION,
+                    "",
+                    &P::config_def(),
+                )
+            },
+            connector: None,
+            source_task: None,
+            sink_task: None,
+            transformation: None,
+            predicate: Some(|| {
+                PredicateObj_TO::from_value(PredicateShim::<P>::default(), TD_Opaque)
+            }),
         }
     }
 }
@@ -146,7 +203,12 @@ extern "C" fn new_connector<R: Registry>(class: RStr<'_>) -> RResult<ConnectorBo
         Ok(e) => e,
         Err(e) => return RResult::RErr(unknown_class(e.into_ffi())),
     };
-    guard(&|| format!("{class}.<new>"), || Ok((entry.connector)()))
+    guard(&|| format!("{class}.<new>"), || {
+        let make = entry
+            .connector
+            .ok_or_else(|| ConnectError::new(format!("{class} is not a connector")))?;
+        Ok(make())
+    })
 }
 
 extern "C" fn new_source_task<R: Registry>(class: RStr<'_>) -> RResult<SourceTaskBox, FfiError> {
@@ -169,6 +231,34 @@ extern "C" fn new_sink_task<R: Registry>(class: RStr<'_>) -> RResult<SinkTaskBox
     })
 }
 
+extern "C" fn new_transformation<R: Registry>(
+    class: RStr<'_>,
+) -> RResult<TransformationBox, FfiError> {
+    let entry = match find::<R>(class) {
+        Ok(e) => e,
+        Err(e) => return RResult::RErr(unknown_class(e.into_ffi())),
+    };
+    guard(&|| format!("{class}.<new>"), || {
+        let make = entry
+            .transformation
+            .ok_or_else(|| ConnectError::new(format!("{class} is not a transformation")))?;
+        Ok(make())
+    })
+}
+
+extern "C" fn new_predicate<R: Registry>(class: RStr<'_>) -> RResult<PredicateBox, FfiError> {
+    let entry = match find::<R>(class) {
+        Ok(e) => e,
+        Err(e) => return RResult::RErr(unknown_class(e.into_ffi())),
+    };
+    guard(&|| format!("{class}.<new>"), || {
+        let make = entry
+            .predicate
+            .ok_or_else(|| ConnectError::new(format!("{class} is not a predicate")))?;
+        Ok(make())
+    })
+}
+
 /// The root module of a library whose classes are `R`'s.
 #[doc(hidden)]
 pub fn root_module<R: Registry>() -> PluginMod_Ref {
@@ -179,6 +269,8 @@ pub fn root_module<R: Registry>() -> PluginMod_Ref {
         new_connector: new_connector::<R>,
         new_source_task: new_source_task::<R>,
         new_sink_task: new_sink_task::<R>,
+        new_transformation: new_transformation::<R>,
+        new_predicate: new_predicate::<R>,
     }
     .leak_into_prefix()
 }

@@ -12,10 +12,12 @@
 mod contexts;
 mod sink;
 mod source;
+mod transform;
 
 pub use contexts::SinkRequests;
 pub use sink::{SinkHarness, SinkTaskRunner, TestRecord};
 pub use source::{SourceHarness, SourceTaskRunner};
+pub use transform::{PredicateHarness, TransformHarness};
 
 use ferry_plugin_abi::FfiError;
 

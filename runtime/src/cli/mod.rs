@@ -1,5 +1,7 @@
 //! Command-line entry points. `anyhow` lives here, at the binary's edge, and nowhere else.
 
+mod common;
+mod distributed;
 mod plugin_check;
 mod standalone;
 
@@ -7,6 +9,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "Usage:
   ferry standalone <worker.properties> [<connector.properties|connector.json> ...]
+  ferry distributed <worker.properties>
   ferry plugin check <plugin.so>
   ferry --version";
 
@@ -19,6 +22,7 @@ pub fn main() -> ExitCode {
         .as_slice()
     {
         ["standalone", worker, connectors @ ..] => standalone::run(worker, connectors),
+        ["distributed", worker] => distributed::run(worker),
         ["plugin", "check", path] => plugin_check::run(path),
         ["--version" | "-V" | "version"] => {
             println!("ferry {}", env!("CARGO_PKG_VERSION"));

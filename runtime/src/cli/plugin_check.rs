@@ -5,29 +5,35 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use ferry_configdef::ConfigDef;
 use ferry_plugin_abi::{ABI_MAJOR, ABI_MINOR};
-use ferry_runtime::plugin::{host_log_callback, load_library};
+use ferry_runtime::plugin::{host_log_callback, load_library_classes};
 
 pub fn run(path: &str) -> anyhow::Result<ExitCode> {
-    let classes = match load_library(Path::new(path), host_log_callback()) {
+    let loaded = match load_library_classes(Path::new(path), host_log_callback()) {
         Err(e) => {
             println!("{path}: refused: {path} {e}");
             return Ok(ExitCode::FAILURE);
         }
-        Ok(classes) => classes,
+        Ok(loaded) => loaded,
     };
-    let Some(first) = classes.first() else {
+    let classes = &loaded.connectors;
+    let library = classes
+        .first()
+        .map(|c| &c.library)
+        .or_else(|| loaded.transforms.first().map(|t| &t.library));
+    let Some(library) = library else {
         // load_library refuses a library without classes; kept total for safety.
         println!("{path}: refused: {path} exports no connector classes");
         return Ok(ExitCode::FAILURE);
     };
-    let info = &first.library.info;
+    let info = &library.info;
     println!(
         "{path}: ok: plugin ABI {}.{} (this worker supports {ABI_MAJOR}.0 to {ABI_MAJOR}.{ABI_MINOR}), built with plugin-sdk {}",
         info.abi_major, info.abi_minor, info.sdk_version
     );
     println!("{} connector class(es):", classes.len());
-    for c in &classes {
+    for c in classes {
         println!();
         println!(
             "  {} (type {}, version {})",
@@ -36,34 +42,55 @@ pub fn run(path: &str) -> anyhow::Result<ExitCode> {
             c.version
         );
         println!("    task class: {}", c.task_class);
-        let keys = c.config_def.keys();
-        if keys.is_empty() {
-            println!("    config keys: none");
-        } else {
-            println!("    config keys:");
-        }
-        for key in keys {
-            let default = key
-                .default_string()
-                .map(|d| format!("default: {d}"))
-                .unwrap_or_else(|| {
-                    if key.is_required() {
-                        "required".into()
-                    } else {
-                        "no default".into()
-                    }
-                });
-            let doc = key.documentation.trim();
-            println!(
-                "      {} ({}, {}, importance {}){}{}",
-                key.name,
-                key.ty.name(),
-                default,
-                key.importance.name(),
-                if doc.is_empty() { "" } else { ": " },
-                doc
-            );
-        }
+        print_keys(&c.config_def);
+    }
+    if !loaded.transforms.is_empty() {
+        println!();
+        println!(
+            "{} transformation/predicate class(es):",
+            loaded.transforms.len()
+        );
+    }
+    for t in &loaded.transforms {
+        println!();
+        println!(
+            "  {} (type {}, version {})",
+            t.class,
+            t.kind.as_str(),
+            t.version
+        );
+        print_keys(&t.config_def);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_keys(def: &ConfigDef) {
+    let keys = def.keys();
+    if keys.is_empty() {
+        println!("    config keys: none");
+    } else {
+        println!("    config keys:");
+    }
+    for key in keys {
+        let default = key
+            .default_string()
+            .map(|d| format!("default: {d}"))
+            .unwrap_or_else(|| {
+                if key.is_required() {
+                    "required".into()
+                } else {
+                    "no default".into()
+                }
+            });
+        let doc = key.documentation.trim();
+        println!(
+            "      {} ({}, {}, importance {}){}{}",
+            key.name,
+            key.ty.name(),
+            default,
+            key.importance.name(),
+            if doc.is_empty() { "" } else { ": " },
+            doc
+        );
+    }
 }

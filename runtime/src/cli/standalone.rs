@@ -10,39 +10,13 @@ use ferry_runtime::config::worker::{Bootstrap, Mode, WorkerConfig};
 use ferry_runtime::config::{properties, ConnectorFile};
 use ferry_runtime::herder::standalone::StandaloneHerder;
 use ferry_runtime::herder::Herder;
-use ferry_runtime::kafka::{ClientSettings, ConverterDefaults, EmbeddedBroker};
-use ferry_runtime::plugin::{host_log_callback, PluginRegistry};
+use ferry_runtime::kafka::{ClientSettings, EmbeddedBroker};
 use ferry_runtime::rest::{RestOptions, RestServer};
 use ferry_runtime::storage::FileOffsetStore;
 use ferry_runtime::worker::{StatusStore, Worker};
 use tracing::{error, info, warn};
 
-/// Plugins bundled with Ferry are built next to the binary; with no `plugin.path`, the
-/// `lib*.so` files there (not its subdirectories, which hold build artefacts) are loaded.
-fn default_plugin_path() -> Vec<String> {
-    let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(Path::to_path_buf))
-    else {
-        return Vec::new();
-    };
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension().is_some_and(|e| e == "so")
-                        && p.file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with("lib"))
-                })
-                .map(|p| p.display().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
-}
+use super::common;
 
 fn load_worker_config(path: &str) -> anyhow::Result<WorkerConfig> {
     let props = properties::load_file(Path::new(path))
@@ -86,20 +60,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         embedded,
     };
 
-    let plugin_path: Vec<String> = if config.plugin_path.is_empty() {
-        default_plugin_path()
-    } else {
-        config
-            .plugin_path
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect()
-    };
-    let registry = Arc::new(PluginRegistry::scan(&plugin_path, host_log_callback()));
-    if let Err(e) = registry.watch() {
-        warn!(error = %e, "Cannot follow plugin.path for changes; new plugin files need a restart");
-    }
-    info!(classes = registry.classes().len(), rejected = registry.rejected().len(), plugin_path = ?plugin_path, "Scanned plugins");
+    let registry = common::plugin_registry(&config);
 
     let offsets_file: PathBuf = config
         .offset_storage_file
@@ -140,26 +101,14 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         worker_id: worker_id.clone(),
         registry,
         clients: clients.clone(),
-        converters: ConverterDefaults {
-            key: (
-                config.key_converter.clone(),
-                config.key_converter_config.clone(),
-            ),
-            value: (
-                config.value_converter.clone(),
-                config.value_converter_config.clone(),
-            ),
-            header: (
-                config.header_converter.clone(),
-                config.header_converter_config.clone(),
-            ),
-        },
+        converters: common::converter_defaults(&config),
         offsets: Arc::new(offsets),
         statuses: Arc::new(StatusStore::default()),
         offset_flush_interval: config.offset_flush_interval,
         offset_flush_timeout: config.offset_flush_timeout,
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
         override_policy: config.connector_client_config_override_policy,
+        connector_offsets: None,
     });
     let herder = Arc::new(StandaloneHerder::new(worker.clone()));
     {
@@ -191,22 +140,11 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
             std::thread::sleep(Duration::from_secs(1));
             tick_herder.tick();
         });
-    let stop = runtime.block_on(shutdown_signal());
+    let stop = runtime.block_on(common::shutdown_signal());
     info!(signal = stop, "Stopping");
     runtime.block_on(server.shutdown());
     herder.stop_all();
     runtime.shutdown_timeout(Duration::from_secs(1));
     info!("Ferry stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-async fn shutdown_signal() -> &'static str {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(_) => return "error",
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => "SIGINT",
-        _ = term.recv() => "SIGTERM",
-    }
 }

@@ -3,12 +3,12 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use tracing::error;
 
 use super::config::ErrorConfig;
 use super::dlq::DeadLetterQueue;
+use super::retry::RetryPolicy;
 use crate::task::{TaskError, TaskId};
 
 /// Kafka's `Stage`.
@@ -104,32 +104,14 @@ impl ErrorHandler {
 
     /// Run `op`, retrying retriable failures until `errors.retry.timeout` (backoff 300 ms
     /// doubling, capped by `errors.retry.delay.max.ms`).
-    pub fn retry<T>(&self, mut op: impl FnMut() -> Result<T, Failure>) -> Result<T, Failure> {
-        let start = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            match op() {
-                Ok(v) => return Ok(v),
-                Err(f) if f.retriable => {
-                    let elapsed = start.elapsed();
-                    let within = self.config.retry_timeout.is_none_or(|t| elapsed < t);
-                    if !within {
-                        return Err(f);
-                    }
-                    let mut delay =
-                        Duration::from_millis(300u64.saturating_mul(1u64 << attempt.min(20)));
-                    if delay > self.config.retry_delay_max {
-                        delay = self.config.retry_delay_max;
-                    }
-                    if let Some(t) = self.config.retry_timeout {
-                        delay = delay.min(t.saturating_sub(elapsed));
-                    }
-                    std::thread::sleep(delay);
-                    attempt += 1;
-                }
-                Err(f) => return Err(f),
-            }
-        }
+    pub fn retry<T>(&self, op: impl FnMut() -> Result<T, Failure>) -> Result<T, Failure> {
+        self.retry_policy().run(op, |f| f.retriable)
+    }
+
+    /// The connector's `errors.retry.timeout` / `errors.retry.delay.max.ms` policy (the
+    /// transformation chain applies it to third-party stages).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::new(&self.config)
     }
 
     fn log_line(&self, f: &Failure, r: &RecordContext<'_>) -> String {

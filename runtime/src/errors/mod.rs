@@ -7,7 +7,9 @@
 mod config;
 mod dlq;
 mod handler;
+mod retry;
 
 pub use config::ErrorConfig;
 pub use dlq::DeadLetterQueue;
 pub use handler::{ErrorHandler, Failure, RecordContext, Stage};
+pub use retry::RetryPolicy;

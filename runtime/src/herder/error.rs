@@ -18,6 +18,16 @@ pub enum HerderError {
     /// 500.
     #[error("{0}")]
     Internal(String),
+    /// The request must be served by another worker (the leader, or the owner of a connector
+    /// or task): the REST layer forwards it to this base URL (Kafka's `RequestTargetException`).
+    #[error("Request must be forwarded to {0}")]
+    Forward(String),
+    /// 403: an internal request whose signature does not verify.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 503: the worker cannot serve the request yet.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl HerderError {
@@ -25,7 +35,11 @@ impl HerderError {
     pub fn status(&self) -> u16 {
         match self {
             HerderError::NotFound(_) => 404,
-            HerderError::AlreadyExists(_) | HerderError::Conflict(_) => 409,
+            HerderError::AlreadyExists(_) | HerderError::Conflict(_) | HerderError::Forward(_) => {
+                409
+            }
+            HerderError::Forbidden(_) => 403,
+            HerderError::Unavailable(_) => 503,
             HerderError::BadRequest(_) => 400,
             HerderError::Internal(_) => 500,
         }

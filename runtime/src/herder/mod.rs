@@ -5,8 +5,10 @@
 //! plugins or wait for Kafka), so the REST layer calls them from `spawn_blocking`, never from a
 //! tokio worker thread.
 
+pub mod distributed;
 pub mod entities;
 mod error;
+mod plugins;
 pub mod standalone;
 mod validate;
 
@@ -25,6 +27,17 @@ pub type ConfigMap = BTreeMap<String, String>;
 pub struct Created {
     pub created: bool,
     pub info: ConnectorInfo,
+}
+
+/// The signature headers of an internal request, with the body they sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalSignature {
+    /// `X-Connect-Authorization`: base64 HMAC of the body.
+    pub signature: String,
+    /// `X-Connect-Request-Signature-Algorithm`, e.g. `HmacSHA256`.
+    pub algorithm: String,
+    /// The raw request body.
+    pub body: Vec<u8>,
 }
 
 /// Kafka Connect's `Herder`, as the REST API uses it.
@@ -97,6 +110,35 @@ pub trait Herder: Send + Sync + 'static {
     fn plugin_config(&self, plugin: &str) -> Result<Vec<serde_json::Value>, HerderError>;
     /// `PUT /connector-plugins/{plugin}/config/validate`: the ConfigInfos document.
     fn validate(&self, plugin: &str, config: ConfigMap) -> Result<serde_json::Value, HerderError>;
+    /// Internal `POST /connectors/{name}/tasks`: the task configs a follower's connector
+    /// generated, for the leader to write. `forwarded`: the request carried a `forward` param.
+    fn put_task_configs(
+        &self,
+        name: &str,
+        configs: Vec<ConfigMap>,
+        signature: Option<InternalSignature>,
+        forwarded: bool,
+    ) -> Result<(), HerderError> {
+        let _ = (name, configs, signature, forwarded);
+        Err(HerderError::Internal(
+            "Kafka Connect in standalone mode does not support externally setting task configurations."
+                .into(),
+        ))
+    }
+
+    /// Internal `PUT /connectors/{name}/fence` (exactly-once source zombie fencing).
+    fn fence_zombies(
+        &self,
+        name: &str,
+        signature: Option<InternalSignature>,
+    ) -> Result<(), HerderError> {
+        let _ = (name, signature);
+        Err(HerderError::Internal(
+            "Kafka Connect in standalone mode does not support exactly-once source connectors."
+                .into(),
+        ))
+    }
+
     /// `GET /connector-plugins/failures` (a Ferry extension): files on `plugin.path` that could
     /// not be loaded, and why.
     fn plugin_failures(&self) -> Vec<crate::plugin::RejectedFile> {

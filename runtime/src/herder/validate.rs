@@ -121,7 +121,7 @@ pub fn validate(
         configs.push(entry(&class.config_def, v));
         errors.extend(v.errors.iter().cloned());
     }
-    let transform_keys = ferry_transforms::validate(config);
+    let transform_keys = ferry_transforms::validate_with(config, registry);
     for (key, value) in &transform_keys {
         errors.extend(value.errors.iter().cloned());
         configs.push(json!({"definition": key.key_info(), "value": value.to_json(Some(key.ty))}));

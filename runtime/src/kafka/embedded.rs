@@ -44,9 +44,12 @@ impl EmbeddedBroker {
                     };
                 let _ = ready_tx.send(Ok(cluster.bootstrap_servers()));
                 for (topic, partitions, reply) in inbox {
-                    let result = cluster
-                        .create_topic(&topic, partitions.max(1), 1)
-                        .map_err(|e| format!("Failed to create topic {topic}: {e}"));
+                    let result = match cluster.create_topic(&topic, partitions.max(1), 1) {
+                        Err(rdkafka::error::KafkaError::MockCluster(
+                            rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists,
+                        )) => Ok(()),
+                        other => other.map_err(|e| format!("Failed to create topic {topic}: {e}")),
+                    };
                     let _ = reply.send(result);
                 }
             })

@@ -12,7 +12,7 @@ pub mod groups;
 mod producer;
 mod topics;
 
-pub use client::{cluster_id, consumer_config, producer_config, ClientSettings};
+pub use client::{admin_config, cluster_id, consumer_config, producer_config, ClientSettings};
 pub use consumer::{KafkaInput, Subscription};
 pub use convert::{ConverterDefaults, Converters};
 pub use embedded::EmbeddedBroker;

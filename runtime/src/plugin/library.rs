@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use ferry_configdef::ConfigDef;
 use ferry_plugin_abi::abi_stable::library::{lib_header_from_path, LibraryError};
+use ferry_plugin_abi::RootError;
 use ferry_plugin_abi::{LibraryInfo, LogCallback, PluginMod_Ref, ABI_MAJOR, ABI_MINOR};
 use thiserror::Error;
 
 use super::elf::{check_elf_file, ElfProblem};
+use super::transform::TransformClass;
 
 /// Why a file was not loaded.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -34,7 +36,7 @@ pub enum LoadError {
     NoUnwind,
     #[error("failed to initialise: {0}")]
     Init(String),
-    #[error("exports no connector classes")]
+    #[error("exports no connector, transformation or predicate classes")]
     Empty,
     #[error("exports class {class} with a malformed config definition: {reason}")]
     BadDescriptor { class: String, reason: String },
@@ -163,6 +165,18 @@ impl Drop for PrivateCopy {
     }
 }
 
+/// The classes of one library: connectors, and (ABI 1.1) transformations and predicates.
+#[derive(Debug, Default)]
+pub struct LibraryClasses {
+    pub connectors: Vec<PluginClass>,
+    pub transforms: Vec<TransformClass>,
+}
+
+/// Open `path` and return its connector classes (see [`load_library_classes`] for all).
+pub fn load_library(path: &Path, log: LogCallback) -> Result<Vec<PluginClass>, LoadError> {
+    load_library_classes(path, log).map(|c| c.connectors)
+}
+
 /// Open `path` and return its classes. The library is leaked on success and on failure after
 /// it was opened (abi_stable never unloads, and a half-used library must not be unloaded).
 ///
@@ -177,7 +191,7 @@ impl Drop for PrivateCopy {
 /// debug information after it is most of a release plugin's size), which keeps start-up with
 /// many plugins fast. The ELF structure check runs on the original (a half-written file is
 /// refused) and again on the copy (so is a file that changed while it was copied).
-pub fn load_library(path: &Path, log: LogCallback) -> Result<Vec<PluginClass>, LoadError> {
+pub fn load_library_classes(path: &Path, log: LogCallback) -> Result<LibraryClasses, LoadError> {
     std::fs::File::open(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
     let image = check_elf_file(path).map_err(elf_error)?;
     let copy = PrivateCopy::of(path, image)
@@ -193,7 +207,7 @@ fn elf_error(p: ElfProblem) -> LoadError {
     }
 }
 
-fn load_from(path: &Path, copy: &Path, log: LogCallback) -> Result<Vec<PluginClass>, LoadError> {
+fn load_from(path: &Path, copy: &Path, log: LogCallback) -> Result<LibraryClasses, LoadError> {
     check_elf_file(copy).map_err(elf_error)?;
     let private = copy.display().to_string();
     let public = path.display().to_string();
@@ -214,11 +228,19 @@ fn load_from(path: &Path, copy: &Path, log: LogCallback) -> Result<Vec<PluginCla
             }
             other => other,
         })?;
-    let module = header
-        .init_root_module::<PluginMod_Ref>()
-        .map_err(classify)?;
+    let root = ferry_plugin_abi::init_root_module(header).map_err(|e| match e {
+        RootError::Layout(m) => LoadError::Layout(m),
+        RootError::Library(e) => classify(e),
+    })?;
+    let module = root.module;
     let info = (module.library_info())();
     check_library_info(&info)?;
+    if let Some(full) = root.only_v1_0 {
+        // Only ABI 1.0's layout matched: fine for a 1.0 library, an error for a newer one.
+        if info.abi_minor > 0 {
+            return Err(LoadError::Layout(full));
+        }
+    }
     (module.init_logging())(log);
     let descriptors = (module.plugins())();
     if descriptors.is_empty() {
@@ -236,35 +258,48 @@ fn load_from(path: &Path, copy: &Path, log: LogCallback) -> Result<Vec<PluginCla
             reason: "the class is exported twice".into(),
         });
     }
-    descriptors
-        .into_iter()
-        .map(|d| {
-            let kind = match d.kind {
-                ferry_plugin_abi::PluginKind::SOURCE => PluginKind::Source,
-                ferry_plugin_abi::PluginKind::SINK => PluginKind::Sink,
-                other => {
-                    return Err(LoadError::BadDescriptor {
-                        class: d.class.to_string(),
-                        reason: format!("unknown plugin kind {}", other.0),
-                    })
-                }
-            };
-            let config_def = serde_json::from_str(d.config_def.as_str()).map_err(|e| {
-                LoadError::BadDescriptor {
-                    class: d.class.to_string(),
-                    reason: e.to_string(),
-                }
-            })?;
-            Ok(PluginClass {
+    let mut out = LibraryClasses::default();
+    for d in descriptors {
+        let config_def =
+            serde_json::from_str(d.config_def.as_str()).map_err(|e| LoadError::BadDescriptor {
                 class: d.class.to_string(),
-                kind,
-                version: d.version.to_string(),
-                task_class: d.task_class.to_string(),
-                config_def,
-                library: library.clone(),
-            })
-        })
-        .collect()
+                reason: e.to_string(),
+            })?;
+        let kind = match d.kind {
+            ferry_plugin_abi::PluginKind::SOURCE => PluginKind::Source,
+            ferry_plugin_abi::PluginKind::SINK => PluginKind::Sink,
+            k @ (ferry_plugin_abi::PluginKind::TRANSFORMATION
+            | ferry_plugin_abi::PluginKind::PREDICATE) => {
+                out.transforms.push(TransformClass {
+                    class: d.class.to_string(),
+                    kind: if k == ferry_plugin_abi::PluginKind::PREDICATE {
+                        ferry_transforms::PluginKind::Predicate
+                    } else {
+                        ferry_transforms::PluginKind::Transformation
+                    },
+                    version: d.version.to_string(),
+                    config_def,
+                    library: library.clone(),
+                });
+                continue;
+            }
+            other => {
+                return Err(LoadError::BadDescriptor {
+                    class: d.class.to_string(),
+                    reason: format!("unknown plugin kind {}", other.0),
+                })
+            }
+        };
+        out.connectors.push(PluginClass {
+            class: d.class.to_string(),
+            kind,
+            version: d.version.to_string(),
+            task_class: d.task_class.to_string(),
+            config_def,
+            library: library.clone(),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

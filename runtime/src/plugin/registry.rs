@@ -26,7 +26,8 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use super::discovery::{candidate_files, candidate_files_quiet};
-use super::library::{load_library, PluginClass};
+use super::library::{load_library_classes, PluginClass};
+use super::transform::{transform_aliases, TransformClass};
 use super::version::{compare_versions, VersionRequirement};
 
 /// How long a new or changed file must stay unchanged (size, mtime, inode) before it is loaded.
@@ -115,6 +116,10 @@ pub struct Snapshot {
     rejected: Vec<RejectedFile>,
     /// Names (and aliases) of classes whose file was removed → that file.
     removed: HashMap<String, (String, PathBuf)>,
+    /// Transformations and predicates (ABI 1.1), first file wins.
+    transforms: Vec<Arc<TransformClass>>,
+    /// Their full names and unambiguous aliases → indices into `transforms`.
+    transform_names: HashMap<String, usize>,
 }
 
 impl Snapshot {
@@ -183,6 +188,53 @@ impl Snapshot {
     pub fn rejected(&self) -> &[RejectedFile] {
         &self.rejected
     }
+
+    /// The transformation or predicate named by a full class name or an alias.
+    pub fn find_transform(&self, name: &str) -> Option<Arc<TransformClass>> {
+        self.transform_names
+            .get(name.trim())
+            .map(|i| self.transforms[*i].clone())
+    }
+
+    /// Every loaded transformation and predicate, in load order.
+    pub fn transform_classes(&self) -> &[Arc<TransformClass>] {
+        &self.transforms
+    }
+
+    /// Index the transformations and predicates of `files`, in order: full names, then the
+    /// aliases no other class shares.
+    fn index_transforms(&mut self, files: impl Iterator<Item = Vec<Arc<TransformClass>>>) {
+        for classes in files {
+            for c in classes {
+                if self.transform_names.contains_key(&c.class) {
+                    continue;
+                }
+                self.transform_names
+                    .insert(c.class.clone(), self.transforms.len());
+                self.transforms.push(c);
+            }
+        }
+        let mut owners: HashMap<String, HashSet<usize>> = HashMap::new();
+        for (i, c) in self.transforms.iter().enumerate() {
+            for a in transform_aliases(&c.class, c.kind) {
+                owners.entry(a).or_default().insert(i);
+            }
+        }
+        for (alias, owners) in owners {
+            if owners.len() == 1 && !self.transform_names.contains_key(&alias) {
+                if let Some(i) = owners.into_iter().next() {
+                    self.transform_names.insert(alias, i);
+                }
+            }
+        }
+    }
+}
+
+/// What loading one file gave.
+#[derive(Debug, Clone, Default)]
+struct Loaded {
+    classes: Vec<Arc<PluginClass>>,
+    transforms: Vec<Arc<TransformClass>>,
 }
 
 /// What is known about one candidate file.
@@ -208,7 +260,7 @@ impl Fingerprint {
 }
 
 /// What loading one file gave: its classes, or why it was refused.
-type Outcome = Result<Vec<Arc<PluginClass>>, String>;
+type Outcome = Result<Loaded, String>;
 
 #[derive(Debug)]
 struct FileState {
@@ -260,10 +312,17 @@ impl Changes {
     }
 }
 
-fn describe(classes: &[Arc<PluginClass>]) -> String {
-    classes
+fn describe(loaded: &Loaded) -> String {
+    loaded
+        .classes
         .iter()
         .map(|c| format!("{} {} (version {})", c.kind.as_str(), c.class, c.version))
+        .chain(
+            loaded
+                .transforms
+                .iter()
+                .map(|c| format!("{} {} (version {})", c.kind.as_str(), c.class, c.version)),
+        )
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -272,8 +331,11 @@ fn describe(classes: &[Arc<PluginClass>]) -> String {
 /// parallel; glibc serialises the `dlopen`s themselves).
 fn load_all(paths: &[PathBuf], log: LogCallback) -> Vec<Outcome> {
     let load = |p: &PathBuf| {
-        load_library(p, log)
-            .map(|c| c.into_iter().map(Arc::new).collect())
+        load_library_classes(p, log)
+            .map(|c| Loaded {
+                classes: c.connectors.into_iter().map(Arc::new).collect(),
+                transforms: c.transforms.into_iter().map(Arc::new).collect(),
+            })
             .map_err(|e| e.to_string())
     };
     let threads = std::thread::available_parallelism()
@@ -462,7 +524,7 @@ impl PluginRegistry {
                         }
                     }
                 }
-                dropped.push((path.clone(), old));
+                dropped.push((path.clone(), old.classes));
             } else if let (false, Ok(new)) = (initial, &outcome) {
                 info!(path = %path.display(), "Plugin file added: {}", describe(new));
             }
@@ -471,7 +533,7 @@ impl PluginRegistry {
             if let Some(state) = files.loaded.remove(&path) {
                 if let Ok(old) = state.outcome {
                     warn!(path = %path.display(), "Plugin file removed: {} are no longer available to new connectors; running connectors and tasks keep them", describe(&old));
-                    dropped.push((path.clone(), old));
+                    dropped.push((path.clone(), old.classes));
                 }
             }
             changes.removed.push(path);
@@ -490,6 +552,7 @@ impl PluginRegistry {
         let previous = self.snapshot();
         let mut snap = Snapshot::default();
         let mut exact: HashMap<(String, String), usize> = HashMap::new();
+        let mut transforms: Vec<Vec<Arc<TransformClass>>> = Vec::new();
         for path in &files.order {
             let Some(state) = files.loaded.get(path) else {
                 continue;
@@ -502,8 +565,9 @@ impl PluginRegistry {
                     });
                     continue;
                 }
-                Ok(c) => c,
+                Ok(l) => l,
             };
+            let (classes, file_transforms) = (&classes.classes, &classes.transforms);
             if let Some(dup) = classes
                 .iter()
                 .find(|c| exact.contains_key(&(c.class.clone(), c.version.clone())))
@@ -531,6 +595,16 @@ impl PluginRegistry {
                 });
                 continue;
             }
+            for t in file_transforms {
+                if previous
+                    .transforms
+                    .iter()
+                    .all(|p| !Arc::ptr_eq(&p.library, &t.library))
+                {
+                    info!(path = %path.display(), class = %t.class, version = %t.version, kind = t.kind.as_str(), "Loaded plugin class");
+                }
+            }
+            transforms.push(file_transforms.clone());
             for c in classes {
                 if previous
                     .classes
@@ -574,6 +648,7 @@ impl PluginRegistry {
             });
         }
         snap.by_name = names;
+        snap.index_transforms(transforms.into_iter());
         for alias in ambiguous {
             if previous.by_name.contains_key(&alias) || previous.classes.is_empty() {
                 warn!(alias = %alias, "Alias is ambiguous and will not be used; use a full class name");

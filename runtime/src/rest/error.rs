@@ -20,6 +20,8 @@ pub struct RestError {
     message: String,
     /// The `Allow` header of a 405.
     allow: Option<String>,
+    /// Set when the request must be forwarded to another worker (base URL).
+    forward_to: Option<String>,
 }
 
 /// The JSON body of every error response.
@@ -38,6 +40,7 @@ impl RestError {
             status,
             message: message.into(),
             allow: None,
+            forward_to: None,
         }
     }
 
@@ -90,6 +93,11 @@ impl RestError {
         self.allow.as_deref()
     }
 
+    /// The worker (base URL) this request must be forwarded to, if any.
+    pub fn forward_to(&self) -> Option<&str> {
+        self.forward_to.as_deref()
+    }
+
     /// The `ErrorMessage` body.
     pub fn body(&self) -> ErrorMessage<'_> {
         ErrorMessage {
@@ -103,7 +111,14 @@ impl From<HerderError> for RestError {
     fn from(error: HerderError) -> RestError {
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        RestError::new(status, error.to_string())
+        let forward_to = match &error {
+            HerderError::Forward(url) => Some(url.clone()),
+            _ => None,
+        };
+        RestError {
+            forward_to,
+            ..RestError::new(status, error.to_string())
+        }
     }
 }
 

@@ -67,6 +67,7 @@
 
 mod body;
 mod error;
+mod forward;
 mod handlers;
 mod reply;
 mod router;
@@ -78,6 +79,7 @@ pub use error::RestError;
 pub use router::Resources;
 pub use server::{serve, serve_with_shutdown, RestServer, RestServerError, ShutdownHandle};
 pub use state::RestOptions;
+pub use url::encode_path_segment;
 
 #[cfg(test)]
 mod tests;

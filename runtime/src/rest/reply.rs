@@ -46,6 +46,15 @@ impl Reply {
         }
     }
 
+    /// A body passed through as received (a forwarded request's answer).
+    pub fn raw(status: StatusCode, body: Option<Bytes>, location: Option<String>) -> Reply {
+        Reply {
+            status,
+            body,
+            location,
+        }
+    }
+
     /// Adds a `Location` header.
     pub fn with_location(mut self, location: String) -> Reply {
         self.location = Some(location);

@@ -54,6 +54,10 @@ pub enum Endpoint {
     Resume(String),
     Stop(String),
     GetTasks(String),
+    /// Internal: a follower hands the task configs its connector generated to the leader.
+    PutTasks(String),
+    /// Internal: exactly-once zombie fencing (not supported).
+    Fence(String),
     GetTasksConfig(String),
     GetTaskStatus(String, u32),
     RestartTask(String, u32),
@@ -129,7 +133,11 @@ fn candidates(segments: Vec<String>) -> Vec<(Method, Endpoint)> {
         ["connectors", _, "pause"] => vec![(Method::PUT, E::Pause(name(1)))],
         ["connectors", _, "resume"] => vec![(Method::PUT, E::Resume(name(1)))],
         ["connectors", _, "stop"] => vec![(Method::PUT, E::Stop(name(1)))],
-        ["connectors", _, "tasks"] => vec![(Method::GET, E::GetTasks(name(1)))],
+        ["connectors", _, "tasks"] => vec![
+            (Method::GET, E::GetTasks(name(1))),
+            (Method::POST, E::PutTasks(name(1))),
+        ],
+        ["connectors", _, "fence"] => vec![(Method::PUT, E::Fence(name(1)))],
         ["connectors", _, "tasks-config"] => vec![(Method::GET, E::GetTasksConfig(name(1)))],
         ["connectors", _, "topics"] => vec![(Method::GET, E::GetTopics(name(1)))],
         ["connectors", _, "topics", "reset"] => vec![(Method::PUT, E::ResetTopics(name(1)))],
@@ -195,6 +203,16 @@ mod tests {
                 Method::GET,
                 "/connectors/my%20conn/tasks/3/status",
                 Endpoint::GetTaskStatus(n(), 3),
+            ),
+            (
+                Method::POST,
+                "/connectors/my%20conn/tasks",
+                Endpoint::PutTasks(n()),
+            ),
+            (
+                Method::PUT,
+                "/connectors/my%20conn/fence",
+                Endpoint::Fence(n()),
             ),
             (
                 Method::POST,

@@ -25,6 +25,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::error::RestError;
+use super::forward;
 use super::handlers::{self, RequestContext};
 use super::reply::{error_response, Reply};
 use super::router::{self, Resources};
@@ -330,12 +331,37 @@ async fn respond(
         .clone()
         .ok_or_else(RestError::unknown_path)?;
     let endpoint = router::resolve(request.method(), request.uri().path(), context.resources)?;
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let headers: Vec<(String, String)> = forward::FORWARDED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = request.headers().get(*name)?.to_str().ok()?;
+            Some(((*name).to_owned(), value.to_owned()))
+        })
+        .collect();
     let ctx = RequestContext {
         query: Query::parse(request.uri().query()),
         base_url: base_url(request.headers(), context.local_addr),
         body: read_body(request.into_body(), state.options.max_body_bytes).await?,
+        headers: headers.clone(),
     };
-    handlers::dispatch(endpoint, &ctx, &state).await
+    match handlers::dispatch(endpoint, &ctx, &state).await {
+        Err(error) => match error.forward_to() {
+            Some(target) => {
+                let original = forward::Original {
+                    method,
+                    path,
+                    query: ctx.query,
+                    headers,
+                    body: ctx.body,
+                };
+                forward::forward(target, original).await
+            }
+            None => Err(error),
+        },
+        ok => ok,
+    }
 }
 
 /// `http://` + the `Host` header, else the listener's address.

@@ -59,6 +59,11 @@ impl Query {
             .collect()
     }
 
+    /// Every parameter, in request order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A boolean parameter as JAX-RS converts it (`Boolean.valueOf`: `true` in any case is
     /// true, anything else false); `default` when absent or empty.
     pub fn flag(&self, name: &str, default: bool) -> bool {
@@ -106,6 +111,19 @@ pub fn encode_path_segment(segment: &str) -> String {
     for byte in segment.bytes() {
         let keep = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte);
         if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Encodes a query parameter name or value (unreserved characters kept).
+pub fn percent_encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));

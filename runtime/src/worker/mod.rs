@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use status::StatusStore;
+pub use status::{StatusPublisher, StatusStore};
 
-use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler};
+use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler, RetryPolicy};
 use crate::kafka::{
     consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput,
     KafkaOutput, Subscription, TopicCreator,
@@ -33,7 +33,14 @@ pub struct Worker {
     pub offset_flush_timeout: Duration,
     pub task_shutdown_timeout: Duration,
     pub override_policy: crate::config::worker::ClientConfigOverridePolicy,
+    /// Distributed mode: the offset store of a source connector's own `offsets.storage.topic`
+    /// (standalone mode ignores that key, as Kafka does).
+    pub connector_offsets: Option<OffsetStoreFactory>,
 }
+
+/// Opens (or returns the already open) offset store of an offsets topic.
+pub type OffsetStoreFactory =
+    Arc<dyn Fn(&str) -> Result<Arc<dyn OffsetStore>, String> + Send + Sync>;
 
 fn prefixed(config: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
     config
@@ -86,10 +93,33 @@ impl Worker {
         handler
     }
 
-    fn tracker(&self, connector: &str) -> crate::kafka::TopicTracker {
+    fn tracker(&self, id: &TaskId) -> crate::kafka::TopicTracker {
         let statuses = self.statuses.clone();
-        let connector = connector.to_owned();
-        Arc::new(move |topic| statuses.record_topic(&connector, topic))
+        let id = id.clone();
+        Arc::new(move |topic| statuses.record_topic(&id.connector, id.task, topic))
+    }
+
+    /// A source connector's offset store: its own `offsets.storage.topic` first, then the
+    /// worker's (Kafka's `ConnectorOffsetBackingStore`), when the worker has a factory.
+    fn offset_store(
+        &self,
+        connector_config: &BTreeMap<String, String>,
+    ) -> Result<Arc<dyn OffsetStore>, String> {
+        let topic = connector_config
+            .get("offsets.storage.topic")
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty());
+        let (Some(topic), Some(factory)) = (topic, &self.connector_offsets) else {
+            return Ok(self.offsets.clone());
+        };
+        let primary = factory(topic)?;
+        if std::ptr::addr_eq(Arc::as_ptr(&primary), Arc::as_ptr(&self.offsets)) {
+            return Ok(primary);
+        }
+        Ok(Arc::new(crate::storage::CombinedOffsetStore {
+            primary,
+            fallback: self.offsets.clone(),
+        }))
     }
 
     /// Start task `id` of a connector. A task that cannot even be set up (bad converter, no
@@ -131,12 +161,12 @@ impl Worker {
             &client_id,
             &prefixed(connector_config, "producer.override."),
         );
-        let topics =
-            TopicCreator::new(&self.clients, connector_config, self.tracker(&id.connector))?;
+        let topics = TopicCreator::new(&self.clients, connector_config, self.tracker(&id))?;
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
-        let chain =
-            TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
+        let chain = TransformationChain::from_config_with(connector_config, &*self.registry)
+            .map_err(|e| e.to_string())?
+            .with_retry(Arc::new(RetryPolicy::new(&error_config)));
         let output = KafkaOutput::new(
             &producer,
             converters,
@@ -150,7 +180,7 @@ impl Worker {
             config: task_config,
             offset_flush_interval: self.offset_flush_interval,
             offset_flush_timeout: self.offset_flush_timeout,
-            store: self.offsets.clone(),
+            store: self.offset_store(connector_config)?,
             listener: self.statuses.clone(),
         };
         spawn_task(id, move |stop| run_source_task(cfg, Box::new(output), stop))
@@ -174,12 +204,13 @@ impl Worker {
             &prefixed(connector_config, "consumer.override."),
         );
         let subscription = subscription(connector_config);
-        let tracker = self.tracker(&id.connector);
+        let tracker = self.tracker(&id);
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
         let errors = self.error_handler(&id, error_config, dlq);
-        let chain =
-            TransformationChain::from_config(connector_config).map_err(|e| e.to_string())?;
+        let chain = TransformationChain::from_config_with(connector_config, &*self.registry)
+            .map_err(|e| e.to_string())?
+            .with_retry(Arc::new(errors.retry_policy()));
         let cfg = SinkTaskConfig {
             id: id.clone(),
             class: class.clone(),

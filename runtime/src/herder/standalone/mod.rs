@@ -1,8 +1,8 @@
 //! The standalone herder: one worker, connector configs in memory (recreated from the command
 //! line at start-up), source offsets in a local file, statuses in memory.
 
-mod lifecycle;
-mod offsets;
+pub(in crate::herder) mod lifecycle;
+pub(in crate::herder) mod offsets;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +17,6 @@ use super::{
     ConnectorTaskId, ConnectorType, Created, Herder, HerderError, Message, PluginInfo, ServerInfo,
     TaskInfo, TaskStateInfo, WorkerHealth,
 };
-use crate::config::connector::{sink_connector_def, source_connector_def};
 use crate::config::TargetState;
 use crate::plugin::PluginKind;
 use crate::task::{State, TaskId};
@@ -482,56 +481,11 @@ impl Herder for StandaloneHerder {
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
-        let mut classes: Vec<_> = self.worker.registry.classes().to_vec();
-        classes.sort_by(|a, b| {
-            (a.kind == PluginKind::Source, &a.class)
-                .cmp(&(b.kind == PluginKind::Source, &b.class))
-                .then_with(|| crate::plugin::compare_versions(&a.version, &b.version))
-        });
-        let mut out: Vec<PluginInfo> = classes
-            .iter()
-            .map(|c| PluginInfo {
-                class: c.class.clone(),
-                plugin_type: c.kind.as_str().into(),
-                version: Some(c.version.clone()),
-            })
-            .collect();
-        if !connectors_only {
-            // Kafka's order: connectors, transformations, predicates, converters.
-            let mut transforms = ferry_transforms::plugins();
-            transforms.sort_by_key(|p| p.kind != ferry_transforms::PluginKind::Transformation);
-            for p in transforms {
-                out.push(PluginInfo {
-                    class: p.class.to_string(),
-                    plugin_type: p.kind.as_str().to_string(),
-                    version: Some(p.version.to_string()),
-                });
-            }
-            for p in ferry_converters::plugins() {
-                out.push(PluginInfo {
-                    class: p.class.to_string(),
-                    plugin_type: p.plugin_type.to_string(),
-                    version: Some(p.version.to_string()),
-                });
-            }
-        }
-        out
+        super::plugins::list(&self.worker, connectors_only)
     }
 
     fn plugin_config(&self, plugin: &str) -> Result<Vec<Value>, HerderError> {
-        if let Some(def) = ferry_transforms::config_def(plugin) {
-            return Ok(def.key_infos());
-        }
-        let class = self
-            .worker
-            .registry
-            .find(plugin)
-            .ok_or_else(|| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
-        let framework = match class.kind {
-            PluginKind::Source => source_connector_def(),
-            PluginKind::Sink => sink_connector_def(),
-        };
-        Ok(class.config_def.clone().merge(&framework).key_infos())
+        super::plugins::config(&self.worker, plugin)
     }
 
     fn plugin_failures(&self) -> Vec<crate::plugin::RejectedFile> {

@@ -2,6 +2,7 @@
 //! the [`RequestContext`] and the [`AppState`], and answers a [`Reply`] or a [`RestError`].
 
 mod connectors;
+mod internal;
 mod lifecycle;
 mod loggers;
 mod offsets;
@@ -25,6 +26,19 @@ pub struct RequestContext {
     pub body: Bytes,
     /// `http://<Host header or local address>`, for `Location` headers.
     pub base_url: String,
+    /// The headers forwarded requests carry on (`Authorization`, internal request signatures),
+    /// lower-case names.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestContext {
+    /// A header kept in [`RequestContext::headers`].
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 impl RequestContext {
@@ -53,6 +67,8 @@ pub async fn dispatch(
         E::PatchConfig(name) => connectors::patch_config(name, ctx, state).await,
         E::GetStatus(name) => connectors::status(name, state).await,
         E::GetTasks(name) => connectors::tasks(name, state).await,
+        E::PutTasks(name) => internal::put_tasks(name, ctx, state).await,
+        E::Fence(name) => internal::fence(name, ctx, state).await,
         E::GetTasksConfig(name) => connectors::tasks_config(name, state).await,
         E::GetTaskStatus(name, task) => connectors::task_status(name, task, state).await,
         E::RestartConnector(name) => lifecycle::restart(name, ctx, state).await,

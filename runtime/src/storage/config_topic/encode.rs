@@ -1,0 +1,91 @@
+//! Writing the config topic's records byte for byte as Kafka Connect does: JSON values as a
+//! schemaless JsonConverter writes them (compact, fields in Kafka's schema order, Jackson's
+//! string escapes). Keys are built with the prefixes of [`super::records`].
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+use super::{ConfigMap, RestartRequest, SessionKey};
+use crate::config::TargetState;
+
+/// `connector-<name>`: `{"properties":{...}}`.
+pub(super) fn encode_properties(config: &ConfigMap) -> Vec<u8> {
+    let mut out = String::from("{\"properties\":{");
+    for (i, (k, v)) in config.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, k);
+        out.push(':');
+        push_json_string(&mut out, v);
+    }
+    out.push_str("}}");
+    out.into_bytes()
+}
+
+/// `target-state-<name>`: `state` is PAUSED for STOPPED (older workers do not know STOPPED).
+pub(super) fn encode_target_state(state: TargetState) -> Vec<u8> {
+    let old = match state {
+        TargetState::Stopped => TargetState::Paused,
+        s => s,
+    };
+    format!(
+        "{{\"state\":\"{}\",\"state.v2\":\"{}\"}}",
+        old.name(),
+        state.name()
+    )
+    .into_bytes()
+}
+
+/// `commit-<name>`: `{"tasks":N}`.
+pub(super) fn encode_commit(tasks: usize) -> Vec<u8> {
+    format!("{{\"tasks\":{tasks}}}").into_bytes()
+}
+
+/// `session-key`: `{"key":"<base64>","algorithm":"..","creation-timestamp":ms}`.
+pub(super) fn encode_session_key(key: &SessionKey) -> Vec<u8> {
+    let mut out = String::from("{\"key\":");
+    push_json_string(&mut out, &STANDARD.encode(&key.key));
+    out.push_str(",\"algorithm\":");
+    push_json_string(&mut out, &key.algorithm);
+    out.push_str(&format!(
+        ",\"creation-timestamp\":{}}}",
+        key.creation_timestamp_ms
+    ));
+    out.into_bytes()
+}
+
+/// `restart-connector-<name>`: `{"include-tasks":bool,"only-failed":bool}`.
+pub(super) fn encode_restart(request: &RestartRequest) -> Vec<u8> {
+    format!(
+        "{{\"include-tasks\":{},\"only-failed\":{}}}",
+        request.include_tasks, request.only_failed
+    )
+    .into_bytes()
+}
+
+/// A JSON string as Jackson writes it: `"` and `\` escaped, `\b \t \n \f \r` short, other
+/// control characters `\u00XX` with upper-case hex, everything else (non-ASCII too) as is.
+fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                let b = c as u32 as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 0xF]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
