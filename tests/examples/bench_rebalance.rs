@@ -55,6 +55,9 @@ fn main() -> anyhow::Result<()> {
     let broker = Broker::start_memory()?;
     let bootstrap = broker.bootstrap();
     let dir = tempfile::tempdir()?;
+    if std::env::var_os("KEEP_LOGS").is_some() {
+        eprintln!("logs in {}", dir.path().display());
+    }
     create_topic(&bootstrap, "bench", 3, &[])?;
     let start = |i: usize| {
         WorkerProcess::distributed(
@@ -156,5 +159,9 @@ fn main() -> anyhow::Result<()> {
                "heartbeat_interval_ms": heartbeat_ms, "millis": join.as_millis(),
                "process_startup_millis": startup.as_millis()})
     );
+    if std::env::var_os("KEEP_LOGS").is_some() {
+        drop(workers);
+        let _ = dir.keep();
+    }
     Ok(())
 }
