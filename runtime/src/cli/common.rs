@@ -1,11 +1,14 @@
 //! What both worker modes' start-up shares.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use ferry_runtime::config::worker::WorkerConfig;
 use ferry_runtime::kafka::ConverterDefaults;
 use ferry_runtime::plugin::{host_log_callback, PluginRegistry};
+use ferry_runtime::rest::{RestOptions, RestServer};
 use tracing::{info, warn};
 
 /// Plugins bundled with Ferry are built next to the binary; with no `plugin.path`, the
@@ -52,6 +55,42 @@ pub fn plugin_registry(config: &WorkerConfig) -> Arc<PluginRegistry> {
     }
     info!(classes = registry.classes().len(), rejected = registry.rejected().len(), plugin_path = ?plugin_path, "Scanned plugins");
     registry
+}
+
+/// The async runtime (two threads: REST and Kafka group I/O) and the bound REST server.
+pub fn runtime_and_rest(
+    config: &WorkerConfig,
+) -> anyhow::Result<(tokio::runtime::Runtime, RestServer)> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("Cannot start the async runtime")?;
+    let options = RestOptions {
+        topic_tracking_enabled: config.topic_tracking_enable,
+        topic_tracking_reset_enabled: config.topic_tracking_allow_reset,
+        ..RestOptions::default()
+    };
+    let server = runtime
+        .block_on(RestServer::bind(&config.rest, options))
+        .context("Cannot start the REST server")?;
+    Ok((runtime, server))
+}
+
+/// The worker id (`host:port`) and advertised URL (`http://host:port/`) for the bound REST
+/// address: `rest.advertised.*`, else the first listener's host (`localhost` when empty).
+pub fn advertised(config: &WorkerConfig, bound: SocketAddr) -> (String, String) {
+    let host = config
+        .rest
+        .listeners
+        .first()
+        .map(|l| l.host.clone())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    (
+        config.rest.worker_id_for(&host, Some(bound.port())),
+        config.rest.advertised_url(&host, Some(bound.port())),
+    )
 }
 
 /// The worker's default converters.

@@ -12,7 +12,6 @@ use ferry_runtime::config::worker::{Bootstrap, Mode, WorkerConfig};
 use ferry_runtime::herder::distributed::DistributedHerder;
 use ferry_runtime::herder::Herder;
 use ferry_runtime::kafka::ClientSettings;
-use ferry_runtime::rest::{RestOptions, RestServer};
 use ferry_runtime::storage::{ConnectorOffsetTopics, KafkaOffsetStore, StatusTopic, TopicSpec};
 use ferry_runtime::task::OffsetStore;
 use ferry_runtime::worker::{OffsetStoreFactory, StatusStore, Worker};
@@ -54,33 +53,9 @@ pub fn run(worker_file: &str) -> anyhow::Result<ExitCode> {
     };
     let registry = common::plugin_registry(&config);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("Cannot start the async runtime")?;
-    let options = RestOptions {
-        topic_tracking_enabled: config.topic_tracking_enable,
-        topic_tracking_reset_enabled: config.topic_tracking_allow_reset,
-        ..RestOptions::default()
-    };
-    let server = runtime
-        .block_on(RestServer::bind(&config.rest, options))
-        .context("Cannot start the REST server")?;
+    let (runtime, server) = common::runtime_and_rest(&config)?;
     let bound = *server.local_addrs().first().context("no REST listener")?;
-    let listener_host = config
-        .rest
-        .listeners
-        .first()
-        .map(|l| l.host.clone())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into());
-    let worker_id = config
-        .rest
-        .worker_id_for(&listener_host, Some(bound.port()));
-    let url = config
-        .rest
-        .advertised_url(&listener_host, Some(bound.port()));
+    let (worker_id, url) = common::advertised(&config, bound);
 
     let offset_spec = TopicSpec {
         topic: settings.offset_topic.clone(),

@@ -11,7 +11,6 @@ use ferry_runtime::config::{properties, ConnectorFile};
 use ferry_runtime::herder::standalone::StandaloneHerder;
 use ferry_runtime::herder::Herder;
 use ferry_runtime::kafka::{ClientSettings, EmbeddedBroker};
-use ferry_runtime::rest::{RestOptions, RestServer};
 use ferry_runtime::storage::FileOffsetStore;
 use ferry_runtime::worker::{StatusStore, Worker};
 use tracing::{error, info, warn};
@@ -68,34 +67,9 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         .context("offset.storage.file.filename is required in standalone mode")?;
     let offsets = FileOffsetStore::open(&offsets_file).map_err(anyhow::Error::msg)?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("Cannot start the async runtime")?;
-    let options = RestOptions {
-        topic_tracking_enabled: config.topic_tracking_enable,
-        topic_tracking_reset_enabled: config.topic_tracking_allow_reset,
-        ..RestOptions::default()
-    };
-    let server = runtime
-        .block_on(RestServer::bind(&config.rest, options))
-        .context("Cannot start the REST server")?;
+    let (runtime, server) = common::runtime_and_rest(&config)?;
     let bound = *server.local_addrs().first().context("no REST listener")?;
-    let listener_host = config
-        .rest
-        .listeners
-        .first()
-        .map(|l| l.host.clone())
-        .unwrap_or_default();
-    let worker_id = config.rest.worker_id_for(
-        if listener_host.is_empty() {
-            "localhost"
-        } else {
-            &listener_host
-        },
-        Some(bound.port()),
-    );
+    let (worker_id, _) = common::advertised(&config, bound);
 
     let worker = Arc::new(Worker {
         worker_id: worker_id.clone(),

@@ -13,11 +13,40 @@ pub struct ServerInfo {
     pub kafka_cluster_id: Option<String>,
 }
 
+impl ServerInfo {
+    /// This build's version and commit, with the Kafka cluster id if known.
+    pub fn current(kafka_cluster_id: Option<String>) -> ServerInfo {
+        ServerInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            commit: option_env!("FERRY_COMMIT").unwrap_or("unknown").into(),
+            kafka_cluster_id,
+        }
+    }
+}
+
 /// `GET /health` (KIP-1017): `status` is `healthy`, `starting` or `unhealthy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkerHealth {
     pub status: String,
     pub message: String,
+}
+
+impl WorkerHealth {
+    /// Kafka's answers once start-up is over (`ready`) and before.
+    pub fn new(ready: bool) -> WorkerHealth {
+        let (status, message) = if ready {
+            (
+                "healthy",
+                "Worker has completed startup and is ready to handle requests.",
+            )
+        } else {
+            ("starting", "Worker is still starting up.")
+        };
+        WorkerHealth {
+            status: status.into(),
+            message: message.into(),
+        }
+    }
 }
 
 /// `{"connector":"n","task":0}`.

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 
-use super::work::{group_task_id, task_id};
+use super::work::group_task_id;
 use super::{signing, DistributedHerder, READ_WRITE_TIMEOUT};
 use crate::config::TargetState;
 use crate::herder::standalone::offsets;
@@ -101,25 +101,11 @@ impl DistributedHerder {
 
 impl Herder for DistributedHerder {
     fn server_info(&self) -> ServerInfo {
-        ServerInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            commit: option_env!("FERRY_COMMIT").unwrap_or("unknown").into(),
-            kafka_cluster_id: self.cluster_id(),
-        }
+        ServerInfo::current(self.cluster_id())
     }
 
     fn health(&self) -> WorkerHealth {
-        if self.ready.load(Ordering::Acquire) {
-            WorkerHealth {
-                status: "healthy".into(),
-                message: "Worker has completed startup and is ready to handle requests.".into(),
-            }
-        } else {
-            WorkerHealth {
-                status: "starting".into(),
-                message: "Worker is still starting up.".into(),
-            }
-        }
+        WorkerHealth::new(self.ready.load(Ordering::Acquire))
     }
 
     fn connectors(&self) -> Vec<String> {
@@ -417,14 +403,7 @@ impl Herder for DistributedHerder {
         signature: Option<InternalSignature>,
         _forwarded: bool,
     ) -> Result<(), HerderError> {
-        if self.settings.connect_protocol == crate::config::worker::ConnectProtocol::Sessioned {
-            let key = self.snapshot().session_key;
-            signing::verify(
-                signature.as_ref(),
-                &self.settings.inter_worker_verification_algorithms,
-                key.as_ref(),
-            )?;
-        }
+        self.check_signature(signature.as_ref())?;
         self.require_leader()?;
         if !self.snapshot().connectors.contains_key(name) {
             return Err(HerderError::NotFound(format!("Connector {name} not found")));
@@ -439,14 +418,7 @@ impl Herder for DistributedHerder {
         name: &str,
         signature: Option<InternalSignature>,
     ) -> Result<(), HerderError> {
-        if self.settings.connect_protocol == crate::config::worker::ConnectProtocol::Sessioned {
-            let key = self.snapshot().session_key;
-            signing::verify(
-                signature.as_ref(),
-                &self.settings.inter_worker_verification_algorithms,
-                key.as_ref(),
-            )?;
-        }
+        self.check_signature(signature.as_ref())?;
         Err(HerderError::Internal(format!(
             "Cannot fence zombie tasks of connector {name}: exactly-once source support is not available in Ferry"
         )))
@@ -454,6 +426,20 @@ impl Herder for DistributedHerder {
 }
 
 impl DistributedHerder {
+    /// Under `connect.protocol=sessioned`, internal requests must be signed with the session
+    /// key.
+    fn check_signature(&self, signature: Option<&InternalSignature>) -> Result<(), HerderError> {
+        if self.settings.connect_protocol != crate::config::worker::ConnectProtocol::Sessioned {
+            return Ok(());
+        }
+        let key = self.snapshot().session_key;
+        signing::verify(
+            signature,
+            &self.settings.inter_worker_verification_algorithms,
+            key.as_ref(),
+        )
+    }
+
     /// Offsets may change only on the leader, for a STOPPED connector with no tasks.
     fn check_offsets_writable(
         &self,
@@ -480,9 +466,4 @@ impl DistributedHerder {
             .map_err(|e| HerderError::Internal(e.to_string()))?;
         Ok((class, config))
     }
-}
-
-#[allow(dead_code)]
-fn _assert_task_id(id: &ferry_connect_group::ConnectorTaskId) -> TaskId {
-    task_id(id)
 }

@@ -143,25 +143,11 @@ impl StandaloneHerder {
 
 impl Herder for StandaloneHerder {
     fn server_info(&self) -> ServerInfo {
-        ServerInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            commit: option_env!("FERRY_COMMIT").unwrap_or("unknown").into(),
-            kafka_cluster_id: self.cluster_id(),
-        }
+        ServerInfo::current(self.cluster_id())
     }
 
     fn health(&self) -> WorkerHealth {
-        if self.ready.load(Ordering::Acquire) {
-            WorkerHealth {
-                status: "healthy".into(),
-                message: "Worker has completed startup and is ready to handle requests.".into(),
-            }
-        } else {
-            WorkerHealth {
-                status: "starting".into(),
-                message: "Worker is still starting up.".into(),
-            }
-        }
+        WorkerHealth::new(self.ready.load(Ordering::Acquire))
     }
 
     fn connectors(&self) -> Vec<String> {
