@@ -59,6 +59,8 @@ KAFKA_SERVER_ERRORS = [
     # Sink offsets: the consumer group cannot be changed (zombie sink tasks) => 500.
     ("PATCH", "/connectors/{connector}/offsets", r"^Failed to alter consumer group offsets for connector "),
     ("DELETE", "/connectors/{connector}/offsets", r"^Failed to reset consumer group offsets for connector "),
+    # Internal endpoints on a standalone worker: UnsupportedOperationException => 500.
+    ("POST", "/connectors/{connector}/tasks", r"^Kafka Connect in standalone mode does not support externally setting task configurations\.$"),
 ]
 
 # Operations whose successful Kafka responses conform to the published schemas.

@@ -32,6 +32,19 @@ pub fn json_object(body: &[u8], what: &str) -> Result<Map<String, Value>, RestEr
     }
 }
 
+/// The task configs of the internal `POST /connectors/{c}/tasks`: a JSON array of flat string
+/// maps.
+pub fn task_configs(body: &[u8]) -> Result<Vec<ConfigMap>, RestError> {
+    const WHAT: &str = "a JSON array of task configs (objects of string values)";
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(RestError::bad_request(format!(
+            "Request body is empty; expected {WHAT}"
+        )));
+    }
+    serde_json::from_slice(body)
+        .map_err(|error| RestError::bad_request(format!("Request body must be {WHAT}: {error}")))
+}
+
 /// A flat connector config (`PUT .../config`, `PUT .../config/validate`).
 pub fn config_map(body: &[u8]) -> Result<ConfigMap, RestError> {
     to_config_map(json_object(body, CONFIG_OBJECT)?)

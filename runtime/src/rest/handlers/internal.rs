@@ -5,7 +5,8 @@
 use hyper::StatusCode;
 
 use super::RequestContext;
-use crate::herder::{ConfigMap, InternalSignature};
+use crate::herder::InternalSignature;
+use crate::rest::body;
 use crate::rest::error::RestError;
 use crate::rest::reply::Reply;
 use crate::rest::state::AppState;
@@ -26,8 +27,7 @@ pub async fn put_tasks(
     ctx: &RequestContext,
     state: &AppState,
 ) -> Result<Reply, RestError> {
-    let configs: Vec<ConfigMap> = serde_json::from_slice(&ctx.body)
-        .map_err(|e| RestError::internal(format!("Cannot deserialize value: {e}")))?;
+    let configs = body::task_configs(&ctx.body)?;
     let signature = signature(ctx);
     let forwarded = ctx.query.contains("forward");
     state
