@@ -112,7 +112,7 @@ impl DistributedHerder {
             }
             return;
         }
-        if self.configs.snapshot().offset < assignment.config_offset {
+        if self.configs.offset() < assignment.config_offset {
             if let Err(e) = self.read_config_to_end(self.settings.worker_sync_timeout) {
                 self.warn_storage("Cannot catch up with the config topic", &e);
             }
@@ -447,11 +447,7 @@ impl DistributedHerder {
             .header("Content-Type", "application/json")
             .header("Accept", "application/json");
         if self.settings.connect_protocol == ConnectProtocol::Sessioned {
-            let key = self
-                .configs
-                .snapshot()
-                .session_key
-                .ok_or("no session key yet")?;
+            let key = self.configs.session_key().ok_or("no session key yet")?;
             let algorithm = &self.settings.inter_worker_signature_algorithm;
             let signature = signing::sign(algorithm, &key, &body).ok_or("unsupported algorithm")?;
             request = request
@@ -480,7 +476,7 @@ impl DistributedHerder {
         }
         let now = now_ms();
         let ttl = i64::try_from(self.settings.inter_worker_key_ttl.as_millis()).unwrap_or(i64::MAX);
-        let current = self.configs.snapshot().session_key;
+        let current = self.configs.session_key();
         if current.is_some_and(|k| k.creation_timestamp_ms.saturating_add(ttl) > now) {
             return;
         }

@@ -432,7 +432,7 @@ impl DistributedHerder {
         if self.settings.connect_protocol != crate::config::worker::ConnectProtocol::Sessioned {
             return Ok(());
         }
-        let key = self.snapshot().session_key;
+        let key = self.configs.session_key();
         signing::verify(
             signature,
             &self.settings.inter_worker_verification_algorithms,

@@ -7,6 +7,7 @@ use base64::Engine as _;
 
 use super::{ConfigMap, RestartRequest, SessionKey};
 use crate::config::TargetState;
+use crate::storage::json::write_string as push_json_string;
 
 /// `connector-<name>`: `{"properties":{...}}`.
 pub(super) fn encode_properties(config: &ConfigMap) -> Vec<u8> {
@@ -62,30 +63,4 @@ pub(super) fn encode_restart(request: &RestartRequest) -> Vec<u8> {
         request.include_tasks, request.only_failed
     )
     .into_bytes()
-}
-
-/// A JSON string as Jackson writes it: `"` and `\` escaped, `\b \t \n \f \r` short, other
-/// control characters `\u00XX` with upper-case hex, everything else (non-ASCII too) as is.
-fn push_json_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{0C}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let b = c as u32 as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX[b >> 4]));
-                out.push(char::from(HEX[b & 0xF]));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

@@ -114,6 +114,11 @@ impl ConfigTopic {
         lock(&self.shared).reader.state().clone()
     }
 
+    /// The current session key, without copying the rest of the state.
+    pub fn session_key(&self) -> Option<SessionKey> {
+        lock(&self.shared).reader.state().session_key.clone()
+    }
+
     /// The config offset read so far (the next offset to read; `-1` before any record).
     pub fn offset(&self) -> i64 {
         lock(&self.shared).reader.state().offset
