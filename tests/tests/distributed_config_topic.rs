@@ -379,3 +379,26 @@ fn a_write_the_broker_never_acknowledges_times_out_naming_it() {
     );
     store.stop();
 }
+
+#[test]
+fn a_config_topic_with_more_than_one_partition_is_refused() {
+    let broker = Broker::start().unwrap();
+    python::create_topic(
+        &broker.bootstrap(),
+        "wide-configs",
+        3,
+        &[("cleanup.policy", "compact")],
+    )
+    .unwrap();
+    let (tx, _rx) = channel();
+    let err = ConfigTopic::open(&clients(&broker), spec("wide-configs"), tx)
+        .err()
+        .expect("a config topic with 3 partitions is refused");
+    assert!(matches!(err, StorageError::Topic(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "Topic 'wide-configs' supplied via the 'config.storage.topic' property is required to \
+         have a single partition in order to guarantee consistency of connector configurations, \
+         but found 3 partitions."
+    );
+}

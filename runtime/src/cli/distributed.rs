@@ -99,6 +99,7 @@ pub fn run(worker_file: &str) -> anyhow::Result<ExitCode> {
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
         override_policy: config.connector_client_config_override_policy,
         connector_offsets: Some(factory),
+        closing_consumers: Default::default(),
     });
     let herder = DistributedHerder::start(
         worker,

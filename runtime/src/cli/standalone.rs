@@ -83,6 +83,7 @@ pub fn run(worker_file: &str, connector_files: &[&str]) -> anyhow::Result<ExitCo
         task_shutdown_timeout: config.task_shutdown_graceful_timeout,
         override_policy: config.connector_client_config_override_policy,
         connector_offsets: None,
+        closing_consumers: Default::default(),
     });
     let herder = Arc::new(StandaloneHerder::new(worker.clone()));
     {

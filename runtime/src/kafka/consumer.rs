@@ -1,7 +1,8 @@
 //! A sink task's input: an rdkafka consumer in group `connect-<name>`, records converted to
 //! Connect data and encoded into the batch the plugin's `put` receives.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ferry_codec::{BatchWriter, EncodeRecord, Header, Payload, WriterState};
@@ -97,6 +98,9 @@ const MAX_BATCH: usize = 2000;
 pub struct SinkConsumerContext {
     core: SharedSinkCore,
     failure: Mutex<Option<TaskError>>,
+    /// Set once the task has closed its partitions itself and the consumer is only leaving
+    /// its group: later rebalance events no longer reach the task.
+    detached: AtomicBool,
 }
 
 fn tps_of(list: &TopicPartitionList) -> Vec<Tp> {
@@ -130,6 +134,9 @@ impl ConsumerContext for SinkConsumerContext {
         let Rebalance::Revoke(list) = rebalance else {
             return;
         };
+        if self.detached.load(Ordering::SeqCst) {
+            return;
+        }
         let tps = tps_of(list);
         debug!(partitions = ?tps, "Partitions revoked");
         let result = self
@@ -158,6 +165,9 @@ impl ConsumerContext for SinkConsumerContext {
         let Rebalance::Assign(list) = rebalance else {
             return;
         };
+        if self.detached.load(Ordering::SeqCst) {
+            return;
+        }
         let tps = tps_of(list);
         debug!(partitions = ?tps, "Partitions assigned");
         let result = self
@@ -337,6 +347,8 @@ impl Encoder {
 /// A [`SinkInput`] over a Kafka consumer.
 pub struct KafkaInput {
     consumer: BaseConsumer<SinkConsumerContext>,
+    /// Where the consumer closes when the task stops (in line without one).
+    closing: Option<Arc<super::ClosingConsumers>>,
     encoder: Encoder,
     state: WriterState,
     /// The raw records of the last batch, kept only when errors are reported, for the errant
@@ -364,6 +376,7 @@ impl KafkaInput {
         let context = SinkConsumerContext {
             core,
             failure: Mutex::new(None),
+            detached: AtomicBool::new(false),
         };
         let consumer: BaseConsumer<SinkConsumerContext> = config
             .create_with_context(context)
@@ -378,6 +391,7 @@ impl KafkaInput {
             .map_err(|e| TaskError::worker(format!("Cannot subscribe to {subscription:?}: {e}")))?;
         Ok(KafkaInput {
             consumer,
+            closing: None,
             encoder: Encoder {
                 chain,
                 converters,
@@ -418,6 +432,12 @@ impl KafkaInput {
 }
 
 impl KafkaInput {
+    /// Closes the consumer on `closing`'s threads when the task stops.
+    pub fn closing_on(mut self, closing: Arc<super::ClosingConsumers>) -> KafkaInput {
+        self.closing = Some(closing);
+        self
+    }
+
     fn try_seek(
         &self,
         (topic, partition): &Tp,
@@ -519,6 +539,43 @@ impl SinkInput for KafkaInput {
         };
         let context = raw.context();
         self.encoder.errors.report_errant(failure, &context)
+    }
+
+    fn shutdown(self: Box<Self>) -> Result<(), TaskError> {
+        let KafkaInput {
+            consumer, closing, ..
+        } = *self;
+        let context = consumer.context();
+        let revoked = context
+            .core
+            .lock()
+            .map_err(|_| TaskError::worker("sink task state poisoned"))
+            .and_then(|mut core| {
+                let assigned = core.assigned();
+                if assigned.is_empty() {
+                    return Ok(Vec::new());
+                }
+                core.on_revoked(&assigned)
+            });
+        context.detached.store(true, Ordering::SeqCst);
+        if let Ok(offsets) = &revoked {
+            if !offsets.is_empty() {
+                let committed = offsets_list(offsets).and_then(|list| {
+                    consumer
+                        .commit(&list, CommitMode::Sync)
+                        .map_err(|e| TaskError::worker(e.to_string()))
+                });
+                if let Err(e) = committed {
+                    // At least once: the records after the last commit are delivered again.
+                    warn!(error = %e, "Failed to commit the offsets of the closed partitions");
+                }
+            }
+        }
+        match closing {
+            Some(closing) => closing.close("consumer", consumer),
+            None => drop(consumer),
+        }
+        revoked.map(drop)
     }
 
     fn take_skipped(&mut self) -> Vec<(Tp, i64)> {

@@ -5,6 +5,7 @@
 //! async side (REST) never touches a producer or consumer.
 
 mod client;
+mod closing;
 mod consumer;
 mod convert;
 mod embedded;
@@ -13,6 +14,7 @@ mod producer;
 mod topics;
 
 pub use client::{admin_config, cluster_id, consumer_config, producer_config, ClientSettings};
+pub use closing::ClosingConsumers;
 pub use consumer::{KafkaInput, Subscription};
 pub use convert::{ConverterDefaults, Converters};
 pub use embedded::EmbeddedBroker;

@@ -45,6 +45,11 @@ pub trait SinkInput: Send {
     fn seek(&mut self, tp: &Tp, offset: i64) -> Result<(), TaskError>;
     fn pause(&mut self, tps: &[Tp]) -> Result<(), TaskError>;
     fn resume(&mut self, tps: &[Tp]) -> Result<(), TaskError>;
+    /// Stops consuming: the task closes its partitions, their offsets are committed, and the
+    /// input leaves its group without making the task wait for that.
+    fn shutdown(self: Box<Self>) -> Result<(), TaskError> {
+        Ok(())
+    }
 }
 
 fn tps_json(tps: &[Tp]) -> String {
@@ -94,7 +99,28 @@ impl SinkCore {
     }
 
     /// Partitions are being revoked: returns the offsets to commit for them, then closes them.
+    /// The partitions assigned to the task now.
+    pub fn assigned(&self) -> Vec<Tp> {
+        self.ctx
+            .assignment
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default()
+    }
+
+    /// Closes `tps` (those of them still assigned) in the task and returns the offsets to
+    /// commit for them.
     pub fn on_revoked(&mut self, tps: &[Tp]) -> Result<Vec<(Tp, i64)>, TaskError> {
+        let assigned = self.assigned();
+        let tps: Vec<Tp> = tps
+            .iter()
+            .filter(|tp| assigned.contains(tp))
+            .cloned()
+            .collect();
+        if tps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tps = tps.as_slice();
         let offsets = self.pre_commit_for(|tp| tps.contains(tp))?;
         for tp in tps {
             self.consumed.remove(tp);
@@ -281,15 +307,10 @@ pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSi
     info!("Sink task started");
     listener.on_task_state(&id, State::Running, None);
     let result = run(&cfg, &core, input.as_mut(), &stop);
-    // Closing the input first lets a consumer's revocation close and commit its partitions.
-    drop(input);
+    // The input closes the task's partitions and commits their offsets before the task stops.
+    let closed = input.shutdown();
     let stopped = lock(&core).and_then(|mut c| {
-        let assigned: Vec<Tp> = c
-            .ctx
-            .assignment
-            .lock()
-            .map(|a| a.clone())
-            .unwrap_or_default();
+        let assigned = c.assigned();
         if !assigned.is_empty() {
             c.task
                 .close(tps_json(&assigned).as_str().into())
@@ -301,7 +322,7 @@ pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSi
             .into_result()
             .map_err(|e| TaskError::from_ffi("Stopping the task", e))
     });
-    match result.and(stopped) {
+    match result.and(closed).and(stopped) {
         Ok(()) => {
             info!("Sink task stopped");
             listener.on_task_state(&id, State::Unassigned, None);

@@ -11,8 +11,8 @@ pub use status::{StatusPublisher, StatusStore};
 
 use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler, RetryPolicy};
 use crate::kafka::{
-    consumer_config, producer_config, ClientSettings, ConverterDefaults, Converters, KafkaInput,
-    KafkaOutput, Subscription, TopicCreator,
+    consumer_config, producer_config, ClientSettings, ClosingConsumers, ConverterDefaults,
+    Converters, KafkaInput, KafkaOutput, Subscription, TopicCreator,
 };
 use crate::plugin::{PluginClass, PluginKind, PluginRegistry};
 use crate::task::{
@@ -36,6 +36,8 @@ pub struct Worker {
     /// Distributed mode: the offset store of a source connector's own `offsets.storage.topic`
     /// (standalone mode ignores that key, as Kafka does).
     pub connector_offsets: Option<OffsetStoreFactory>,
+    /// The consumers of stopped sink tasks still leaving their groups.
+    pub closing_consumers: Arc<ClosingConsumers>,
 }
 
 /// Opens (or returns the already open) offset store of an offsets topic.
@@ -218,8 +220,9 @@ impl Worker {
             commit_interval: self.offset_flush_interval,
             listener: self.statuses.clone(),
         };
+        let closing = self.closing_consumers.clone();
         let make_input: crate::task::InputFactory = Box::new(move |core| {
-            Ok(Box::new(KafkaInput::new(
+            let input = KafkaInput::new(
                 &consumer,
                 &subscription,
                 converters,
@@ -227,7 +230,8 @@ impl Worker {
                 tracker,
                 errors,
                 chain,
-            )?) as Box<dyn crate::task::SinkInput>)
+            )?;
+            Ok(Box::new(input.closing_on(closing)) as Box<dyn crate::task::SinkInput>)
         });
         spawn_task(id, move |stop| run_sink_task(cfg, make_input, stop))
             .map_err(|e| format!("Cannot start the task thread: {e}"))

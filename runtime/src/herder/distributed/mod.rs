@@ -268,6 +268,11 @@ impl DistributedHerder {
             work.stop_connector(&self.worker, &name);
         }
         work.assigned = Default::default();
+        drop(work);
+        // Let stopped sink tasks' consumers leave their groups, so no member lingers.
+        self.worker
+            .closing_consumers
+            .wait(self.worker.task_shutdown_timeout);
     }
 
     /// Fetches the cluster id now, off the request path.

@@ -115,6 +115,10 @@ impl StandaloneHerder {
                 e.shutdown(&self.worker);
             }
         }
+        // Let stopped sink tasks' consumers leave their groups, so a restart finds none.
+        self.worker
+            .closing_consumers
+            .wait(self.worker.task_shutdown_timeout);
     }
 
     /// Apply connector reconfiguration requests (`ConnectorContext.requestTaskReconfiguration`)

@@ -100,6 +100,13 @@ impl ConfigTopic {
             spec,
             Box::new(move |record| on_record(&for_log, record)),
         )?;
+        let partitions = log.partitions().len();
+        if partitions > 1 {
+            log.stop();
+            return Err(StorageError::Topic(single_partition_message(
+                &topic, partitions,
+            )));
+        }
         let offset = {
             let mut shared = lock(&shared);
             shared.started = true;
@@ -146,20 +153,14 @@ impl ConfigTopic {
         let deadline = Deadline::new(format!(
             "writing a config for connector {name} to the config topic"
         ));
+        let mut records = Vec::with_capacity(2);
         if let Some(target) = target {
             let value = encode::encode_target_state(target);
-            self.send(
-                &deadline,
-                &format!("{TARGET_STATE_PREFIX}{name}"),
-                Some(&value),
-            )?;
+            records.push((format!("{TARGET_STATE_PREFIX}{name}"), Some(value)));
         }
         let value = encode::encode_properties(config);
-        self.send(
-            &deadline,
-            &format!("{CONNECTOR_PREFIX}{name}"),
-            Some(&value),
-        )?;
+        records.push((format!("{CONNECTOR_PREFIX}{name}"), Some(value)));
+        self.send_all(&deadline, &records)?;
         self.read_until(&deadline)
     }
 
@@ -167,8 +168,11 @@ impl ConfigTopic {
     pub fn remove_connector(&self, name: &str) -> Result<(), StorageError> {
         debug!(connector = name, "Removing connector configuration");
         let deadline = Deadline::new(format!("removing connector {name} from the config topic"));
-        self.send(&deadline, &format!("{CONNECTOR_PREFIX}{name}"), None)?;
-        self.send(&deadline, &format!("{TARGET_STATE_PREFIX}{name}"), None)?;
+        let records = [
+            (format!("{CONNECTOR_PREFIX}{name}"), None),
+            (format!("{TARGET_STATE_PREFIX}{name}"), None),
+        ];
+        self.send_all(&deadline, &records)?;
         self.read_until(&deadline)
     }
 
@@ -179,20 +183,21 @@ impl ConfigTopic {
             "writing task configs for connector {name} to the config topic"
         ));
         self.read_until(&deadline)?;
-        for (index, config) in configs.iter().enumerate() {
-            debug!(
-                connector = name,
-                task = index,
-                "Writing configuration for task"
-            );
-            let value = encode::encode_properties(config);
-            self.send(
-                &deadline,
-                &format!("{TASK_PREFIX}{name}-{index}"),
-                Some(&value),
-            )?;
-        }
-        if !configs.is_empty() {
+        let records: Vec<(String, Option<Vec<u8>>)> = configs
+            .iter()
+            .enumerate()
+            .map(|(index, config)| {
+                debug!(
+                    connector = name,
+                    task = index,
+                    "Writing configuration for task"
+                );
+                let value = encode::encode_properties(config);
+                (format!("{TASK_PREFIX}{name}-{index}"), Some(value))
+            })
+            .collect();
+        if !records.is_empty() {
+            self.send_all(&deadline, &records)?;
             self.read_until(&deadline)?;
         }
         debug!(
@@ -266,14 +271,46 @@ impl ConfigTopic {
         deadline.remaining().map(drop)
     }
 
+    /// Records in order, sent together, all acknowledged (Kafka's `sendPrivileged` of a list).
+    fn send_all(
+        &self,
+        deadline: &Deadline,
+        records: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StorageError> {
+        deadline.remaining()?;
+        let records: Vec<(&[u8], Option<&[u8]>)> = records
+            .iter()
+            .map(|(k, v)| (k.as_bytes(), v.as_deref()))
+            .collect();
+        self.log
+            .send_batch(&records)
+            .map_err(|e| deadline.name(e))?;
+        deadline.remaining().map(drop)
+    }
+
     fn read_until(&self, deadline: &Deadline) -> Result<(), StorageError> {
         let left = deadline.remaining()?;
         self.log.read_to_end(left).map_err(|e| deadline.name(e))
     }
 }
 
+/// Kafka's refusal of a config topic with more than one partition.
+fn single_partition_message(topic: &str, partitions: usize) -> String {
+    format!(
+        "Topic '{topic}' supplied via the 'config.storage.topic' property is required to have a single partition in order to guarantee consistency of connector configurations, but found {partitions} partitions."
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_config_topic_with_more_partitions_is_refused_with_kafkas_message() {
+        assert_eq!(
+            super::single_partition_message("connect-configs", 25),
+            "Topic 'connect-configs' supplied via the 'config.storage.topic' property is required to have a single partition in order to guarantee consistency of connector configurations, but found 25 partitions."
+        );
+    }
+
     #[test]
     fn the_herder_can_share_the_store_between_threads() {
         fn shareable<T: Send + Sync>() {}
