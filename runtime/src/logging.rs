@@ -357,7 +357,8 @@ fn choose_spec(ferry_log: Option<String>, rust_log: Option<String>) -> String {
 }
 
 /// Checks that `name` is usable as the target of an `EnvFilter` directive.
-fn validate_logger_name(name: &str) -> Result<(), LoggingError> {
+/// Refuses names the filter cannot hold (empty, `,`, `=`, `[`, surrounding spaces).
+pub fn validate_logger_name(name: &str) -> Result<(), LoggingError> {
     let invalid = || LoggingError::InvalidLoggerName(name.to_owned());
     if name.is_empty() || name.contains([',', '=', '[']) || name.trim() != name {
         return Err(invalid());

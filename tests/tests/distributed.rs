@@ -246,6 +246,28 @@ fn three_workers_share_fail_over_rejoin_and_roll() {
         assert_eq!(listing.body.unwrap(), json!(["sink", "source"]));
     }
 
+    // A cluster-scoped log level set through one worker reaches every worker (KIP-976).
+    let set = cluster
+        .rest(follower)
+        .put(
+            "/admin/loggers/ferry_runtime::herder?scope=cluster",
+            Some(json!({"level": "DEBUG"})),
+        )
+        .unwrap();
+    assert_eq!(set.status, 204, "{:?}", set.body);
+    for i in 0..3 {
+        wait_until_ok(Duration::from_secs(30), || {
+            let r = cluster
+                .rest(i)
+                .get("/admin/loggers/ferry_runtime::herder", None)?;
+            match r.body {
+                Some(b) if r.status == 200 && b["level"] == "DEBUG" => Ok(()),
+                other => bail!("worker {i}: {} {other:?}", r.status),
+            }
+        })
+        .unwrap();
+    }
+
     append_lines(&input, 0..200);
     wait_for_lines(&output, 200);
 

@@ -102,9 +102,12 @@ fn what_the_config_topic_writes_is_kafka_connects_bytes() {
         only_failed: false,
     };
     store.put_restart_request(&restart).unwrap();
+    store
+        .put_logger_level("org.apache.kafka.connect", "debug")
+        .unwrap();
 
     // Before the deletion: the store's own view.
-    assert_eq!(store.read_to_end(Duration::from_secs(30)).unwrap(), 8);
+    assert_eq!(store.read_to_end(Duration::from_secs(30)).unwrap(), 9);
     let state = store.snapshot();
     assert_eq!(state.connectors["my-conn"], connector);
     assert_eq!(state.target("my-conn"), TargetState::Stopped);
@@ -116,7 +119,7 @@ fn what_the_config_topic_writes_is_kafka_connects_bytes() {
 
     store.remove_connector("my-conn").unwrap();
     let state = store.snapshot();
-    assert_eq!(state.offset, 10);
+    assert_eq!(state.offset, 11);
     assert!(state.connectors.is_empty() && state.targets.is_empty() && state.tasks.is_empty());
 
     let expected: Vec<(&str, Option<&str>)> = vec![
@@ -148,6 +151,10 @@ fn what_the_config_topic_writes_is_kafka_connects_bytes() {
             "restart-connector-my-conn",
             Some(r#"{"include-tasks":true,"only-failed":false}"#),
         ),
+        (
+            "logger-cluster-org.apache.kafka.connect",
+            Some(r#"{"level":"debug"}"#),
+        ),
         ("connector-my-conn", None),
         ("target-state-my-conn", None),
     ];
@@ -173,13 +180,17 @@ fn what_the_config_topic_writes_is_kafka_connects_bytes() {
     // The writer hears its own writes, in topic order (not the target state written before
     // the connector existed, nor the tombstone of the target state).
     assert_eq!(
-        changes(&rx, 6),
+        changes(&rx, 7),
         [
             ConfigChange::ConnectorConfig("my-conn".into()),
             ConfigChange::TasksCommitted("my-conn".into()),
             ConfigChange::TargetState("my-conn".into()),
             ConfigChange::SessionKey,
             ConfigChange::Restart(restart),
+            ConfigChange::LoggerLevel {
+                namespace: "org.apache.kafka.connect".into(),
+                level: "debug".into(),
+            },
             ConfigChange::ConnectorRemoved("my-conn".into()),
         ]
     );

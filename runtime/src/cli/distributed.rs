@@ -107,6 +107,7 @@ pub fn run(worker_file: &str) -> anyhow::Result<ExitCode> {
         status_topic,
         url.clone(),
         runtime.handle().clone(),
+        loggers.clone(),
     )
     .context("Cannot start the distributed herder")?;
     {

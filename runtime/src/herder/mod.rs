@@ -126,6 +126,15 @@ pub trait Herder: Send + Sync + 'static {
         ))
     }
 
+    /// `PUT /admin/loggers/{namespace}?scope=cluster`: `Ok(true)` when the level was written
+    /// for every worker of the cluster (each applies it when it reads it back, this one
+    /// included); `Ok(false)` without a cluster (standalone), where the caller applies it.
+    /// `level` is the request's text, already checked to be a level (Kafka writes it as sent).
+    fn set_cluster_logger_level(&self, namespace: &str, level: &str) -> Result<bool, HerderError> {
+        let _ = (namespace, level);
+        Ok(false)
+    }
+
     /// Internal `PUT /connectors/{name}/fence` (exactly-once source zombie fencing).
     fn fence_zombies(
         &self,

@@ -57,10 +57,11 @@
 //! - Logger names are `tracing` target prefixes (see [`crate::logging`]); a name that cannot
 //!   be a target directive is a 400. `GET /admin/loggers/{x}` knows only loggers that were set
 //!   (through `FERRY_LOG`/`RUST_LOG` or `PUT`) and `root`; others are 404 (Kafka: any logger
-//!   log4j has created). `scope=cluster` answers 204 and applies to this worker only (as
-//!   Kafka's standalone mode).
-//! - The internal endpoints (`POST /connectors/{c}/tasks`, `PUT /connectors/{c}/fence`) are
-//!   not served (405/404; Kafka standalone: 500). The `forward` query parameter is ignored.
+//!   log4j has created). `scope=cluster` answers 204; distributed mode writes the level to
+//!   the config topic and every worker applies it, standalone mode applies it here.
+//! - The internal endpoints (`POST /connectors/{c}/tasks`, `PUT /connectors/{c}/fence`) check
+//!   the request signature in distributed mode; fencing and standalone mode answer 500 with
+//!   Kafka's messages. `forward` follows Kafka's rules (`rest/forward.rs`).
 //! - `GET /connectors` lists names sorted and expanded maps keyed in name order (Kafka: hash
 //!   order). `GET /connectors/{c}/tasks-config` answers `{}` for a connector without tasks.
 //! - HTTPS, CORS (`access.control.*`) and `response.http.headers.config` are not supported.

@@ -200,6 +200,31 @@ impl DistributedHerder {
             ConfigChange::TargetState(name) => self.on_target_state(&name),
             ConfigChange::SessionKey => {}
             ConfigChange::Restart(request) => self.on_restart_request(&request),
+            ConfigChange::LoggerLevel { namespace, level } => {
+                self.on_logger_level(&namespace, &level)
+            }
+        }
+    }
+
+    /// A cluster-scoped level written by any worker (this one included) after this one
+    /// started (KIP-976; levels read at start-up are not applied, as in Kafka).
+    fn on_logger_level(&self, namespace: &str, level: &str) {
+        let Some(parsed) = crate::logging::LogLevel::parse(level) else {
+            return warn!(
+                namespace,
+                level, "Ignoring an invalid cluster-scoped logging level"
+            );
+        };
+        match self.loggers.set_level(namespace, parsed) {
+            Ok(affected) => info!(
+                namespace,
+                level,
+                loggers = affected.len(),
+                "Applied a cluster-scoped logging level"
+            ),
+            Err(e) => {
+                warn!(namespace, level, error = %e, "Cannot apply a cluster-scoped logging level")
+            }
         }
     }
 

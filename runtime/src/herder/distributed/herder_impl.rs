@@ -248,6 +248,13 @@ impl Herder for DistributedHerder {
             .collect())
     }
 
+    fn set_cluster_logger_level(&self, namespace: &str, level: &str) -> Result<bool, HerderError> {
+        self.configs
+            .put_logger_level(namespace, level)
+            .map_err(storage)?;
+        Ok(true)
+    }
+
     fn restart_connector(
         &self,
         name: &str,

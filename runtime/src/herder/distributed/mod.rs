@@ -70,6 +70,8 @@ pub struct DistributedHerder {
     herder_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Connectors whose task configs could not be handed to the leader yet.
     pending_publications: Mutex<Vec<String>>,
+    /// This worker's log levels: cluster-scoped levels read from the config topic apply here.
+    loggers: Arc<crate::logging::Loggers>,
 }
 
 /// Kafka's bound on config topic reads and writes (`READ_WRITE_TOTAL_TIMEOUT_MS`).
@@ -104,6 +106,7 @@ impl DistributedHerder {
         statuses: Arc<StatusTopic>,
         url: String,
         runtime: tokio::runtime::Handle,
+        loggers: Arc<crate::logging::Loggers>,
     ) -> Result<Arc<DistributedHerder>, StorageError> {
         let (changes_tx, changes_rx) = mpsc::channel();
         let configs = ConfigTopic::open(
@@ -131,6 +134,7 @@ impl DistributedHerder {
             cluster_id: OnceLock::new(),
             herder_thread: Mutex::new(None),
             pending_publications: Mutex::new(Vec::new()),
+            loggers,
             worker,
             settings,
             url,

@@ -26,7 +26,8 @@ pub fn get(name: &str, state: &AppState) -> Result<Reply, RestError> {
 
 /// `PUT /admin/loggers/{logger}[?scope=worker|cluster]` with `{"level":"DEBUG"}`: 200 + the
 /// affected logger names (worker scope, the default and the fallback for unknown scopes) or
-/// 204 (cluster scope, applied to this worker only). Missing `level` is a 400; an unknown
+/// 204 (cluster scope: written to the config topic for every worker in distributed mode,
+/// applied to this worker in standalone mode). Missing `level` is a 400; an unknown
 /// level a 404 (`invalid log level '<x>'.`), as in Kafka.
 pub fn set(name: &str, ctx: &RequestContext, state: &AppState) -> Result<Reply, RestError> {
     let text = body::logger_level(&ctx.body)?.ok_or_else(|| {
@@ -41,6 +42,15 @@ pub fn set(name: &str, ctx: &RequestContext, state: &AppState) -> Result<Reply, 
             scope,
             "Received invalid scope in request to adjust logging level; will default to worker."
         );
+    }
+    if cluster {
+        if !name.eq_ignore_ascii_case("root") {
+            crate::logging::validate_logger_name(name)
+                .map_err(|e| RestError::bad_request(e.to_string()))?;
+        }
+        if state.herder.set_cluster_logger_level(name, &text)? {
+            return Ok(Reply::empty(StatusCode::NO_CONTENT));
+        }
     }
     let affected = state
         .loggers

@@ -38,6 +38,14 @@ pub(super) fn encode_target_state(state: TargetState) -> Vec<u8> {
     .into_bytes()
 }
 
+/// `logger-cluster-<namespace>`: `{"level":"DEBUG"}`.
+pub(super) fn encode_logger_level(level: &str) -> Vec<u8> {
+    let mut out = String::from("{\"level\":");
+    push_json_string(&mut out, level);
+    out.push('}');
+    out.into_bytes()
+}
+
 /// `commit-<name>`: `{"tasks":N}`.
 pub(super) fn encode_commit(tasks: usize) -> Vec<u8> {
     format!("{{\"tasks\":{tasks}}}").into_bytes()

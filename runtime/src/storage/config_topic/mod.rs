@@ -116,4 +116,6 @@ pub enum ConfigChange {
     SessionKey,
     /// A restart request.
     Restart(RestartRequest),
+    /// A cluster-scoped logging level (KIP-976).
+    LoggerLevel { namespace: String, level: String },
 }

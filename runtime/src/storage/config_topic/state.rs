@@ -116,8 +116,8 @@ impl ConfigReader {
                 Some(ConfigChange::SessionKey)
             }
             ConfigRecord::LoggerLevel { namespace, level } => {
-                debug!(namespace = %namespace, level = %level, "Ignoring a cluster-scoped logging level");
-                None
+                debug!(namespace = %namespace, level = %level, "Read a cluster-scoped logging level");
+                Some(ConfigChange::LoggerLevel { namespace, level })
             }
         }
     }

@@ -9,7 +9,7 @@ use tracing::{debug, info};
 
 use super::encode;
 use super::records::{COMMIT_PREFIX, CONNECTOR_PREFIX, RESTART_PREFIX, SESSION_KEY_KEY};
-use super::records::{TARGET_STATE_PREFIX, TASK_PREFIX};
+use super::records::{LOGGER_CLUSTER_PREFIX, TARGET_STATE_PREFIX, TASK_PREFIX};
 use super::state::ConfigReader;
 use super::{ConfigChange, ConfigMap, ConfigState, RestartRequest, SessionKey};
 use crate::config::TargetState;
@@ -221,6 +221,20 @@ impl ConfigTopic {
         self.send(
             &deadline,
             &format!("{TARGET_STATE_PREFIX}{name}"),
+            Some(&value),
+        )
+    }
+
+    /// `logger-cluster-<namespace>`; waits for the acknowledgement only (as Kafka does).
+    pub fn put_logger_level(&self, namespace: &str, level: &str) -> Result<(), StorageError> {
+        debug!(namespace, level, "Writing a cluster-scoped logging level");
+        let deadline = Deadline::new(format!(
+            "writing level {level} for logging namespace {namespace} to the config topic"
+        ));
+        let value = encode::encode_logger_level(level);
+        self.send(
+            &deadline,
+            &format!("{LOGGER_CLUSTER_PREFIX}{namespace}"),
             Some(&value),
         )
     }

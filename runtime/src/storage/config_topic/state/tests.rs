@@ -301,6 +301,10 @@ fn session_keys_restarts_task_counts_and_logger_levels() {
                 include_tasks: true,
                 only_failed: false
             }),
+            ConfigChange::LoggerLevel {
+                namespace: "org.apache".into(),
+                level: "DEBUG".into()
+            },
         ]
     );
     assert_eq!(
