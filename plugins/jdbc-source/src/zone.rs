@@ -107,7 +107,9 @@ impl TimeZone {
                 tz,
             });
         }
-        let tz = jiff::tz::db().get(target).map_err(|_| bad(""))?;
+        let tz = jiff::tz::TimeZoneDatabase::bundled()
+            .get(target)
+            .map_err(|_| bad(""))?;
         // The database is searched without regard to case; Java's ids are case-sensitive.
         match tz.iana_name() {
             Some(name) if name == target => Ok(TimeZone {

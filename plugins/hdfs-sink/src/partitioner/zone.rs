@@ -31,7 +31,7 @@ impl Zone {
         if matches!(id, "UTC" | "GMT" | "UT" | "Z") {
             return Ok(Zone::utc());
         }
-        if let Ok(tz) = jiff::tz::db().get(id) {
+        if let Ok(tz) = jiff::tz::TimeZoneDatabase::bundled().get(id) {
             // The database is searched without regard to case; Joda's ids are case-sensitive.
             return match tz.iana_name() {
                 Some(name) if name == id => Ok(Zone {
