@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ferry_tests::hdfs::{list_files, read_avro_files, read_parquet_files};
-use ferry_tests::{create_topic, produce, wait_until, write_properties, Broker, WorkerProcess};
+use ferry_tests::{
+    create_topic, produce, produce_records, wait_until, write_properties, Broker, ProduceRecord,
+    WorkerProcess,
+};
 use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -49,6 +52,61 @@ fn committed_files(store: &Path) -> Vec<String> {
         .into_iter()
         .filter(|f| f.starts_with("topics/") && !f.starts_with("topics/+tmp/"))
         .collect()
+}
+
+#[test]
+fn hourly_partitioner_in_a_named_zone_writes_local_hours_across_dst() {
+    let broker = Broker::start().unwrap();
+    let topic = "tz-models";
+    create_topic(&broker.bootstrap(), topic, 1, &[]).unwrap();
+    // Los Angeles falls back on 2024-11-03: 01:00-02:00 PDT (08:xxZ) is followed by 01:00-02:00
+    // PST (09:xxZ); 10:30Z is 02:30 PST.
+    let stamps = [1_730_622_600_000, 1_730_626_200_000, 1_730_629_800_000];
+    let records: Vec<ProduceRecord> = stamps
+        .iter()
+        .zip(ROWS.iter())
+        .map(|(ts, row)| ProduceRecord {
+            timestamp_ms: Some(*ts),
+            ..ProduceRecord::new(None, Some(&envelope(*row)))
+        })
+        .collect();
+    produce_records(&broker.bootstrap(), topic, &records).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let conn = connector_file(
+        dir.path(),
+        &store,
+        topic,
+        &[
+            ("flush.size", "1"),
+            (
+                "partitioner.class",
+                "io.confluent.connect.storage.partitioner.HourlyPartitioner",
+            ),
+            ("locale", "en-US"),
+            ("timezone", "America/Los_Angeles"),
+            ("timestamp.extractor", "Record"),
+        ],
+    );
+    let worker = WorkerProcess::standalone(dir.path(), &broker.bootstrap(), &[], &[conn]).unwrap();
+    wait_until(TIMEOUT, || committed_files(&store).len() == 3).unwrap_or_else(|e| {
+        panic!(
+            "{e}; files: {:?}\n{}",
+            list_files(&store),
+            worker.log_text()
+        )
+    });
+    let dir_of = |f: &String| f.rsplit_once('/').map(|(d, _)| d.to_owned());
+    let dirs: BTreeSet<_> = committed_files(&store).iter().filter_map(dir_of).collect();
+    assert_eq!(
+        dirs,
+        BTreeSet::from([
+            "topics/tz-models/year=2024/month=11/day=03/hour=01".to_owned(),
+            "topics/tz-models/year=2024/month=11/day=03/hour=02".to_owned(),
+        ]),
+        "both passes through 01:00 share a directory"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use ferry_plugin_sdk::prelude::*;
 use crate::compat::Compatibility;
 use crate::format::FormatKind;
 use crate::partitioner::{PartitionerKind, Settings};
+use crate::schedule::RotationSchedule;
 
 pub const HDFS_URL: &str = "hdfs.url";
 pub const STORE_URL: &str = "store.url";
@@ -48,7 +49,8 @@ pub struct SinkConfig {
     pub flush_size: u64,
     /// `None` when disabled (`-1`).
     pub rotate_interval_ms: Option<i64>,
-    pub rotate_schedule_interval_ms: Option<i64>,
+    /// `rotate.schedule.interval.ms` in `timezone`; `None` when disabled.
+    pub rotate_schedule: Option<RotationSchedule>,
     pub rotate_size_bytes: Option<u64>,
     pub retry_backoff_ms: i64,
     pub zero_pad_width: usize,
@@ -78,7 +80,7 @@ pub fn config_def() -> ConfigDef {
         .define(key(FORMAT_CLASS, ConfigType::Class, High, "The format class to use when writing data to the store: io.confluent.connect.hdfs.avro.AvroFormat, ...json.JsonFormat or ...string.StringFormat.").default_value(crate::format::AVRO_FORMAT).group("Connector", 1))
         .define(key(FLUSH_SIZE, ConfigType::Int, High, "Number of records written to store before invoking file commits.").required().validator(Validator::at_least(1)).group("Connector", 2))
         .define(key(ROTATE_INTERVAL_MS, ConfigType::Long, High, "The time interval in milliseconds to invoke file commits (wall clock for the default partitioner). Also checked at every offset commit, so files do not sit in +tmp when traffic stops. -1 disables.").default_value("-1").group("Connector", 3))
-        .define(key(ROTATE_SCHEDULE_INTERVAL_MS, ConfigType::Long, Medium, "The time interval in milliseconds to periodically invoke file commits, aligned to the epoch. -1 disables.").default_value("-1").group("Connector", 4))
+        .define(key(ROTATE_SCHEDULE_INTERVAL_MS, ConfigType::Long, Medium, "The time interval in milliseconds to periodically invoke file commits. This configuration ensures that file commits are invoked at the interval, counted from midnight in timezone (which is then required). -1 disables.").default_value("-1").group("Connector", 4))
         .define(key(ROTATE_SIZE_BYTES, ConfigType::Long, Medium, "Commit a file once it holds at least this many bytes (Ferry extension against small/huge files). -1 disables.").default_value("-1").group("Connector", 5))
         .define(key(RETRY_BACKOFF_MS, ConfigType::Long, Low, "The retry backoff in milliseconds after a failure writing to the store.").default_value("5000").validator(Validator::at_least(0)).group("Connector", 6))
         .define(key(ZERO_PAD_WIDTH, ConfigType::Int, Low, "Width to zero pad offsets in store's filenames if offsets are too short.").default_value("10").validator(Validator::at_least(0)).group("Connector", 7))
@@ -88,8 +90,8 @@ pub fn config_def() -> ConfigDef {
         .define(key(PARTITION_FIELD_NAME, ConfigType::List, Medium, "The name(s) of the field(s) used by FieldPartitioner.").default_value("").group("Partitioner", 2))
         .define(key(PARTITION_DURATION_MS, ConfigType::Long, Medium, "The duration of a partition in milliseconds, used by TimeBasedPartitioner.").default_value("-1").group("Partitioner", 3))
         .define(key(PATH_FORMAT, ConfigType::String, Medium, "This configuration is used to set the format of the data directories when partitioning with TimeBasedPartitioner (a Joda-Time pattern, e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH).").default_value("").group("Partitioner", 4))
-        .define(key(LOCALE, ConfigType::String, Medium, "The locale to use when partitioning with TimeBasedPartitioner.").default_value("").group("Partitioner", 5))
-        .define(key(TIMEZONE, ConfigType::String, Medium, "The timezone to use when partitioning with TimeBasedPartitioner: UTC or a fixed offset such as +02:00.").default_value("").group("Partitioner", 6))
+        .define(key(LOCALE, ConfigType::String, Medium, "The locale to use when partitioning with TimeBasedPartitioner: the language of the month and weekday names in path.format (MMM, MMMM, EEE, EEEE, a). As in Confluent's connector the whole value is read as a language: en, de or fr give their names, while en-US or de-DE give Java's root-locale names (Jan, Sun). Required by the time-based partitioners.").default_value("").group("Partitioner", 5))
+        .define(key(TIMEZONE, ConfigType::String, Medium, "The timezone to use when partitioning with TimeBasedPartitioner and for rotate.schedule.interval.ms: an IANA zone id such as Europe/Paris or America/Los_Angeles (daylight saving time applies), UTC, or a fixed offset such as +02:00.").default_value("").group("Partitioner", 6))
         .define(key(TIMESTAMP_EXTRACTOR, ConfigType::String, Medium, "The extractor that gets the timestamp for records when partitioning with TimeBasedPartitioner: Wallclock, Record or RecordField.").default_value("Wallclock").group("Partitioner", 7))
         .define(key(TIMESTAMP_FIELD, ConfigType::String, Medium, "The record field to be used as timestamp by the RecordField timestamp extractor.").default_value("timestamp").group("Partitioner", 8))
 }
@@ -136,6 +138,9 @@ impl SinkConfig {
                 .to_owned(),
             timestamp_field: p.string(TIMESTAMP_FIELD)?.unwrap_or("timestamp").to_owned(),
         };
+        let rotate_schedule = disabled_if_negative(p.long(ROTATE_SCHEDULE_INTERVAL_MS)?)
+            .map(|interval| RotationSchedule::new(interval, &settings.timezone))
+            .transpose()?;
         let partitioner = PartitionerKind::from_class(
             p.class(PARTITIONER_CLASS)?.unwrap_or_default(),
             &settings,
@@ -147,7 +152,7 @@ impl SinkConfig {
             format,
             flush_size: p.int(FLUSH_SIZE)?.unwrap_or(1).max(1) as u64,
             rotate_interval_ms: disabled_if_negative(p.long(ROTATE_INTERVAL_MS)?),
-            rotate_schedule_interval_ms: disabled_if_negative(p.long(ROTATE_SCHEDULE_INTERVAL_MS)?),
+            rotate_schedule,
             rotate_size_bytes: disabled_if_negative(p.long(ROTATE_SIZE_BYTES)?).map(|v| v as u64),
             retry_backoff_ms: p.long(RETRY_BACKOFF_MS)?.unwrap_or(5000),
             zero_pad_width: p.int(ZERO_PAD_WIDTH)?.unwrap_or(10).max(0) as usize,

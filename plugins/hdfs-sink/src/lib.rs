@@ -9,7 +9,9 @@
 //! the commit protocol, [`wal`] for the log and [`recovery`] for what happens on assignment).
 //!
 //! Formats: Avro object container files (codecs null, deflate, snappy), Parquet (snappy),
-//! JSON lines and strings. Partitioners: default (`partition=<p>`) and field.
+//! JSON lines and strings. Partitioners: default (`partition=<p>`), field, and the time-based
+//! ones in any `timezone` (IANA zones with daylight saving time, or fixed offsets) with the
+//! month and weekday names of `locale` (see [`partitioner::time`]).
 //!
 //! Where it differs from Confluent's on purpose:
 //! - the write-ahead log is one self-describing JSON line per commit (not a SequenceFile), and
@@ -30,6 +32,7 @@ pub mod format;
 pub mod naming;
 pub mod partitioner;
 pub mod recovery;
+pub mod schedule;
 pub mod storage;
 pub mod task;
 pub mod wal;

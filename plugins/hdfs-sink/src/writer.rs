@@ -183,9 +183,7 @@ impl PartitionWriter {
             self.schema = file_schema.clone();
             self.first_open = Some(offset);
             self.opened_at = Some(Instant::now());
-            self.next_scheduled_ms = cfg
-                .rotate_schedule_interval_ms
-                .map(|i| (now_ms() / i + 1) * i);
+            self.next_scheduled_ms = cfg.rotate_schedule.as_ref().map(|s| s.next_after(now_ms()));
         }
         let file = self
             .files

@@ -466,11 +466,55 @@ fn time_based_partitioner_needs_its_settings() {
         ("partition.duration.ms", "3600000"),
         ("path.format", "YYYY"),
         ("locale", "en-US"),
-        ("timezone", "Europe/Paris"),
+        ("timezone", "Europe/Pariss"),
     ])
     .err()
     .unwrap();
-    assert!(err.to_string().contains("Europe/Paris"), "{err}");
+    assert!(err.to_string().contains("Europe/Pariss"), "{err}");
+}
+
+#[test]
+fn daily_partitioner_writes_under_the_local_date_in_a_named_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = [
+        ("flush.size", "2"),
+        (
+            "partitioner.class",
+            "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+        ),
+        ("partition.duration.ms", "86400000"),
+        ("path.format", "'day'=YYYY-MM-dd/'month'=MMMM/EEEE"),
+        ("locale", "fr"),
+        ("timezone", "America/Los_Angeles"),
+        ("timestamp.extractor", "Record"),
+    ];
+    let (_h, mut task) = start(dir.path(), &settings);
+    // 2024-03-10T07:59Z is 23:59 PST on the 9th; 08:00Z is 00:00 PST on the 10th, the day
+    // Los Angeles springs forward (02:00 PST → 03:00 PDT at 10:00Z); 2024-03-11T06:59Z is
+    // 23:59 PDT on the 10th, a 23-hour day later.
+    let stamps = [
+        1_710_057_540_000,
+        1_710_057_540_000,
+        1_710_057_600_000,
+        1_710_140_340_000,
+    ];
+    let records: Vec<_> = stamps
+        .iter()
+        .enumerate()
+        .map(|(i, ts)| {
+            let mut r = model_record(i as i64);
+            r.timestamp = Some(*ts);
+            r
+        })
+        .collect();
+    task.put(&records).unwrap();
+    assert_eq!(
+        committed(dir.path()),
+        vec![
+            "topics/sqlite-sample-Models/day=2024-03-09/month=mars/samedi/sqlite-sample-Models+0+0000000000+0000000001.avro".to_owned(),
+            "topics/sqlite-sample-Models/day=2024-03-10/month=mars/dimanche/sqlite-sample-Models+0+0000000002+0000000003.avro".to_owned(),
+        ]
+    );
 }
 
 #[test]
@@ -481,6 +525,7 @@ fn rotate_schedule_interval_commits_at_wall_clock_boundaries() {
         &[
             ("flush.size", "1000"),
             ("rotate.schedule.interval.ms", "100"),
+            ("timezone", "America/Los_Angeles"),
         ],
     );
     task.put(&model_records(0..3)).unwrap();

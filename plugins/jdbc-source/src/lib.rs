@@ -7,7 +7,8 @@
 //! Layout: [`config`](crate::config_def) declares the keys, `settings` parses them,
 //! `connector`/`monitor` list tables and split them over tasks, `task`/`querier` schedule the
 //! tables of a task, `query` writes the SQL, `worker` owns the connection on its own thread,
-//! `dialect/*` talk to each database and map its types (`schema`, `values`), `records` and
+//! `dialect/*` talk to each database and map its types (`schema`, `values`; `temporal` and
+//! `zone` for dates, times and `db.timezone`), `records` and
 //! `offsets` build what reaches Kafka.
 //!
 //! Rows are streamed from an open statement in chunks of `batch.max.rows` on a database
@@ -32,6 +33,7 @@ mod url;
 mod validate;
 mod values;
 mod worker;
+mod zone;
 
 pub use config::config_def;
 pub use connector::JdbcSourceConnector;

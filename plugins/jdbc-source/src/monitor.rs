@@ -17,7 +17,7 @@ pub type SharedTables = Arc<Mutex<Vec<TableId>>>;
 
 /// List the tables once, with a fresh connection.
 pub fn list_once(s: &Settings, stop: &StopToken) -> JdbcResult<Vec<TableId>> {
-    let mut db = dialect::connect(&s.connection, s.tz, &|d| stop.sleep(d))?;
+    let mut db = dialect::connect(&s.connection, &s.tz, &|d| stop.sleep(d))?;
     list(db.as_mut(), s)
 }
 
@@ -58,7 +58,7 @@ fn run(s: &Settings, tables: &SharedTables, ctx: &ConnectorContext, stop: &StopT
     let mut db: Option<Box<dyn Database>> = None;
     while !stop.sleep(s.table_poll_interval) {
         if db.is_none() {
-            match dialect::connect(&s.connection, s.tz, &|d| stop.sleep(d)) {
+            match dialect::connect(&s.connection, &s.tz, &|d| stop.sleep(d)) {
                 Ok(c) => db = Some(c),
                 Err(e) => {
                     warn!("Table monitor cannot connect: {e}");

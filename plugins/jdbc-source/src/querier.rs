@@ -117,8 +117,8 @@ impl Querier {
             info!(
                 "{:?}: reading rows with timestamps after {} and before {} (database time minus {} ms), in {:?}",
                 self.origin,
-                begin.format(s.tz),
-                end.format(s.tz),
+                begin.format(&s.tz),
+                end.format(&s.tz),
                 s.timestamp_delay.as_millis(),
                 s.tz
             );

@@ -60,7 +60,7 @@ impl SourceTask for JdbcSourceTask {
         let dialect = Dialect::of(&settings.connection.url);
         let opts = ReadOptions {
             numeric: settings.numeric_mapping,
-            tz: settings.tz,
+            tz: settings.tz.clone(),
             batch: settings.batch_max_rows,
         };
         let db = DbWorker::start(settings.connection.clone(), opts, ctx.stop_token().clone())?;

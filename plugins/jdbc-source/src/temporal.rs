@@ -1,47 +1,8 @@
-//! Dates and times without a calendar library: civil-date arithmetic, parsing of the text
-//! forms databases store (`YYYY-MM-DD[ T]HH:MM:SS[.fffffffff]`) and `db.timezone`.
+//! Dates and times: civil-date arithmetic, parsing of the text forms databases store
+//! (`YYYY-MM-DD[ T]HH:MM:SS[.fffffffff]`), and instants shown in `db.timezone` (see
+//! [`crate::zone`]).
 
-use crate::error::{JdbcError, JdbcResult};
-
-/// `db.timezone`: UTC or a fixed offset from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TimeZone {
-    /// Seconds east of UTC.
-    pub offset_secs: i32,
-}
-
-impl TimeZone {
-    /// Accepts `UTC`, `GMT`, `Z`, `Etc/UTC` and fixed offsets like `+02:00`, `UTC-05:30`.
-    pub fn parse(s: &str) -> JdbcResult<TimeZone> {
-        let t = s.trim();
-        let rest = ["Etc/UTC", "UTC", "GMT", "Z"]
-            .iter()
-            .find_map(|p| t.strip_prefix(p))
-            .unwrap_or(t);
-        if rest.is_empty() {
-            return Ok(TimeZone::default());
-        }
-        let bad = || {
-            JdbcError::Config(format!(
-                "db.timezone {s:?}: Ferry supports UTC and fixed offsets such as +02:00"
-            ))
-        };
-        let (sign, hm) = match rest.as_bytes().first() {
-            Some(b'+') => (1, &rest[1..]),
-            Some(b'-') => (-1, &rest[1..]),
-            _ => return Err(bad()),
-        };
-        let (h, m) = hm.split_once(':').unwrap_or((hm, "0"));
-        let h: i32 = h.parse().map_err(|_| bad())?;
-        let m: i32 = m.parse().map_err(|_| bad())?;
-        if h > 18 || m > 59 {
-            return Err(bad());
-        }
-        Ok(TimeZone {
-            offset_secs: sign * (h * 3600 + m * 60),
-        })
-    }
-}
+pub use crate::zone::TimeZone;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -107,8 +68,8 @@ impl Instant {
     }
 
     /// `YYYY-MM-DD HH:MM:SS.fffffffff` as wall time in `tz`.
-    pub fn format(self, tz: TimeZone) -> String {
-        let local = self.secs + i64::from(tz.offset_secs);
+    pub fn format(self, tz: &TimeZone) -> String {
+        let local = self.secs + tz.offset_at(self.secs);
         let (y, m, d) = civil_from_days(local.div_euclid(86_400));
         let s = local.rem_euclid(86_400);
         format!(
@@ -121,7 +82,7 @@ impl Instant {
     }
 
     /// `YYYY-MM-DD HH:MM:SS.fff`, the form SQLite's `strftime('%Y-%m-%d %H:%M:%f')` writes.
-    pub fn format_millis(self, tz: TimeZone) -> String {
+    pub fn format_millis(self, tz: &TimeZone) -> String {
         let mut s = self.format(tz);
         s.truncate(23);
         s
@@ -168,7 +129,7 @@ pub fn parse_time(s: &str) -> Option<i64> {
 }
 
 /// Parse `YYYY-MM-DD[ T]HH:MM:SS[.f…][Z|±HH:MM]`; wall times without zone are in `tz`.
-pub fn parse_timestamp(s: &str, tz: TimeZone) -> Option<Instant> {
+pub fn parse_timestamp(s: &str, tz: &TimeZone) -> Option<Instant> {
     let s = s.trim();
     let days = parse_date(s)?;
     let rest = s.get(10..)?.trim_start_matches(['T', ' ']);
@@ -178,11 +139,11 @@ pub fn parse_timestamp(s: &str, tz: TimeZone) -> Option<Instant> {
     } else {
         parse_time(time)?
     };
-    let offset = match offset {
-        Some(z) => TimeZone::parse(z).ok()?.offset_secs,
-        None => tz.offset_secs,
+    let local = days * 86_400 + nanos.div_euclid(1_000_000_000);
+    let secs = match offset {
+        Some(z) => local - i64::from(crate::zone::fixed_offset(z)?),
+        None => tz.local_to_utc(local),
     };
-    let secs = days * 86_400 + nanos.div_euclid(1_000_000_000) - i64::from(offset);
     Some(Instant {
         secs,
         nanos: nanos.rem_euclid(1_000_000_000) as u32,
@@ -215,17 +176,40 @@ mod tests {
     #[test]
     fn parses_timestamps_in_zones() {
         let utc = TimeZone::default();
-        let t = parse_timestamp("2024-01-02 03:04:05.123456", utc).map(Instant::millis);
+        let t = parse_timestamp("2024-01-02 03:04:05.123456", &utc).map(Instant::millis);
         assert_eq!(t, Some(1_704_164_645_123));
-        let plus2 = TimeZone::parse("+02:00").ok().unwrap_or_default();
-        let t2 = parse_timestamp("2024-01-02 05:04:05.123", plus2).map(Instant::millis);
+        let plus2 = TimeZone::parse("+02:00").unwrap_or_default();
+        let t2 = parse_timestamp("2024-01-02 05:04:05.123", &plus2).map(Instant::millis);
         assert_eq!(t2, Some(1_704_164_645_123));
-        let z = parse_timestamp("2024-01-02T05:04:05.123+02:00", utc).map(Instant::millis);
+        let z = parse_timestamp("2024-01-02T05:04:05.123+02:00", &utc).map(Instant::millis);
         assert_eq!(z, Some(1_704_164_645_123));
         assert_eq!(
-            Instant::from_millis(1_704_164_645_123).format_millis(utc),
+            Instant::from_millis(1_704_164_645_123).format_millis(&utc),
             "2024-01-02 03:04:05.123"
         );
-        assert!(TimeZone::parse("Europe/Paris").is_err());
+    }
+
+    #[test]
+    fn named_zones_across_daylight_saving_changes() {
+        let paris = TimeZone::parse("Europe/Paris").unwrap_or_default();
+        let ms = |s| parse_timestamp(s, &paris).map(Instant::millis);
+        // Winter (+01:00) and summer (+02:00).
+        assert_eq!(ms("2024-01-15 12:00:00"), Some(1_705_316_400_000));
+        assert_eq!(ms("2024-07-15 12:00:00"), Some(1_721_037_600_000));
+        // Skipped 2024-03-31 02:30 → 01:30Z; repeated 2024-10-27 02:30 → the later 01:30Z.
+        assert_eq!(ms("2024-03-31 02:30:00"), Some(1_711_848_600_000));
+        assert_eq!(ms("2024-10-27 02:30:00"), Some(1_729_992_600_000));
+        // An explicit offset wins over the zone.
+        assert_eq!(ms("2024-10-27 02:30:00+02:00"), Some(1_729_989_000_000));
+        let ny = TimeZone::parse("America/New_York").unwrap_or_default();
+        let ms = |s| parse_timestamp(s, &ny).map(Instant::millis);
+        assert_eq!(ms("2024-03-10 02:30:00"), Some(1_710_055_800_000));
+        assert_eq!(ms("2024-11-03 01:30:00.250"), Some(1_730_615_400_250));
+        // Instants shown back on the wall clock.
+        let show = |ms: i64, tz: &TimeZone| Instant::from_millis(ms).format_millis(tz);
+        assert_eq!(show(1_729_989_000_000, &paris), "2024-10-27 02:30:00.000");
+        assert_eq!(show(1_729_992_600_000, &paris), "2024-10-27 02:30:00.000");
+        assert_eq!(show(1_711_848_600_000, &paris), "2024-03-31 03:30:00.000");
+        assert_eq!(show(1_730_611_800_000, &ny), "2024-11-03 01:30:00.000");
     }
 }

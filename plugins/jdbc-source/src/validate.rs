@@ -61,7 +61,7 @@ pub fn validate(config: &ConfigMap) -> Vec<ConfigValue> {
     };
     let mut conn = s.connection.clone();
     conn.attempts = 1;
-    let mut db = match dialect::connect(&conn, s.tz, &|_| true) {
+    let mut db = match dialect::connect(&conn, &s.tz, &|_| true) {
         Ok(db) => db,
         Err(e) => {
             let m = e.to_string();
@@ -71,6 +71,8 @@ pub fn validate(config: &ConfigMap) -> Vec<ConfigValue> {
                 || lower.contains("access denied")
             {
                 CONNECTION_PASSWORD
+            } else if lower.contains(DB_TIMEZONE) {
+                DB_TIMEZONE
             } else {
                 CONNECTION_URL
             };
@@ -102,7 +104,7 @@ pub fn validate(config: &ConfigMap) -> Vec<ConfigValue> {
     }
     let opts = ReadOptions {
         numeric: s.numeric_mapping,
-        tz: s.tz,
+        tz: s.tz.clone(),
         batch: 1,
     };
     for t in &tables {

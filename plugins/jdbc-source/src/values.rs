@@ -69,7 +69,7 @@ fn bad(c: &ColumnDef, raw: &Raw<'_>) -> JdbcError {
 }
 
 /// Convert `raw` to the Connect value of column `c`.
-pub fn convert(c: &ColumnDef, raw: &Raw<'_>, tz: TimeZone) -> JdbcResult<Value> {
+pub fn convert(c: &ColumnDef, raw: &Raw<'_>, tz: &TimeZone) -> JdbcResult<Value> {
     use ColumnKind as K;
     let v = match (c.kind, raw) {
         (_, Raw::Null) => Value::Null,
@@ -119,7 +119,10 @@ pub fn convert(c: &ColumnDef, raw: &Raw<'_>, tz: TimeZone) -> JdbcResult<Value> 
         (K::Date, Raw::Int(ms)) => Value::Date(int_in(ms.div_euclid(86_400_000), c)?),
         (K::Time, Raw::Text(t)) => {
             let ns = temporal::parse_time(t).ok_or_else(|| bad(c, raw))?;
-            let ms = (ns / 1_000_000 - i64::from(tz.offset_secs) * 1000).rem_euclid(86_400_000);
+            // As the drivers: the wall time on 1970-01-01 in `tz`, kept within the day.
+            let ms = tz
+                .local_millis_to_utc(ns / 1_000_000)
+                .rem_euclid(86_400_000);
             Value::Time(int_in(ms, c)?)
         }
         (K::Time, Raw::Int(ms)) => Value::Time(int_in(ms.rem_euclid(86_400_000), c)?),

@@ -73,7 +73,7 @@ impl State {
     fn db(&mut self) -> JdbcResult<&mut Box<dyn Database>> {
         if self.db.is_none() {
             let stop = self.stop.clone();
-            self.db = Some(dialect::connect(&self.conn, self.opts.tz, &|d| {
+            self.db = Some(dialect::connect(&self.conn, &self.opts.tz, &|d| {
                 stop.sleep(d)
             })?);
         }
@@ -85,7 +85,7 @@ impl State {
         &mut self,
         f: impl FnOnce(&mut dyn Database, &ReadOptions) -> JdbcResult<T>,
     ) -> JdbcResult<T> {
-        let opts = self.opts;
+        let opts = self.opts.clone();
         let r = self.db().and_then(|db| f(db.as_mut(), &opts));
         if let Err(e) = &r {
             if e.is_transient() {

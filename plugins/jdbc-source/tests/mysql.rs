@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::my::{my_exec, my_kill_sessions, my_url};
+use common::my::{my_count, my_exec, my_kill_sessions, my_url};
 use common::*;
 use ferry_plugin_sdk::data::logical::Logical;
 use ferry_plugin_sdk::prelude::*;
@@ -341,5 +341,53 @@ fn catalog_pattern_selects_the_database_to_list() {
     let got = poll_n(&mut t, 1);
     assert_eq!(rendered(&got), ["Struct{id=5}"]);
     assert_eq!(got[0].topic, "b2");
+    t.stop().unwrap();
+}
+
+const DST_EVENTS: &str =
+    "CREATE TABLE events (id BIGINT AUTO_INCREMENT PRIMARY KEY, modified DATETIME NOT NULL);
+INSERT INTO events (modified) VALUES ('2024-01-15 12:00:00'), ('2024-03-31 02:30:00'),
+  ('2024-07-15 12:00:00'), ('2024-10-27 02:30:00');";
+
+#[test]
+fn named_db_timezone_reads_wall_times_or_asks_for_the_time_zone_tables() {
+    my_exec("ferry_my_dst", DST_EVENTS, true);
+    let url = my_url("ferry_my_dst", "mysql");
+    let cfg = [
+        ("mode", "timestamp"),
+        ("timestamp.column.name", "modified"),
+        ("db.timezone", "Europe/Paris"),
+    ];
+    if my_count("SELECT COUNT(*) FROM mysql.time_zone_name") == 0 {
+        // The session time zone must be the named zone (so that TIMESTAMP columns show in
+        // it); without the server's tables that is a clear configuration error.
+        let e = harness_url(&url, &cfg).err().unwrap().to_string();
+        assert!(e.starts_with("db.timezone: "), "{e}");
+        assert!(
+            e.contains("Europe/Paris") && e.contains("time zone tables"),
+            "{e}"
+        );
+        return;
+    }
+    let mut h = harness_url(&url, &cfg).unwrap();
+    let mut t = task(&mut h);
+    let got = poll_n(&mut t, 4);
+    let modified: Vec<Value> = got
+        .iter()
+        .map(|r| match &r.value {
+            Value::Struct(v) => v.get("modified").unwrap().clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        modified,
+        [
+            1_705_316_400_000,
+            1_711_848_600_000,
+            1_721_037_600_000,
+            1_729_992_600_000
+        ]
+        .map(Value::Timestamp)
+    );
     t.stop().unwrap();
 }

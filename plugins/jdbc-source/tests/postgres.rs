@@ -309,3 +309,58 @@ fn query_retry_attempts_zero_fails_the_task_on_a_lost_connection() {
         "{err}"
     );
 }
+
+const DST_EVENTS: &str = "CREATE TABLE events (id serial PRIMARY KEY, modified timestamp NOT NULL, at timestamptz, tm time);
+INSERT INTO events (modified, at, tm) VALUES
+  ('2024-01-15 12:00:00', '2024-01-15 12:00:00+00', '12:00:00'),
+  ('2024-03-31 02:30:00', '2024-03-31 02:30:00+00', '00:30:00'),
+  ('2024-07-15 12:00:00', '2024-07-15 12:00:00+00', '12:00:00'),
+  ('2024-10-27 02:30:00', '2024-10-27 02:30:00+00', '12:00:00');";
+
+#[test]
+fn named_db_timezone_reads_and_binds_wall_times_across_dst() {
+    pg_schema("ferry_pg_dst", DST_EVENTS);
+    let cfg = [
+        ("mode", "timestamp"),
+        ("timestamp.column.name", "modified"),
+        ("schema.pattern", "ferry_pg_dst"),
+        ("db.timezone", "Europe/Paris"),
+    ];
+    let mut h = harness_url(PG_URL, &cfg).unwrap();
+    let mut t = task(&mut h);
+    let got = poll_n(&mut t, 4);
+    let field = |i: usize, f: &str| match &got[i].value {
+        Value::Struct(v) => v.get(f).unwrap().clone(),
+        other => panic!("{other:?}"),
+    };
+    // Winter +01:00, the skipped 02:30 (→ 01:30Z), summer +02:00, the repeated 02:30 (the
+    // later instant, 01:30Z, as pgjdbc's Calendar gives it).
+    let modified: Vec<Value> = (0..4).map(|i| field(i, "modified")).collect();
+    assert_eq!(
+        modified,
+        [
+            1_705_316_400_000,
+            1_711_848_600_000,
+            1_721_037_600_000,
+            1_729_992_600_000
+        ]
+        .map(Value::Timestamp)
+    );
+    // timestamptz is an instant already; time is read on 1970-01-01 (+01:00), within the day.
+    assert_eq!(field(0, "at"), Value::Timestamp(1_705_320_000_000));
+    assert_eq!(field(0, "tm"), Value::Time(39_600_000));
+    assert_eq!(field(1, "tm"), Value::Time(84_600_000));
+    let last = json_text(&got[3].source_offset);
+    assert!(last.contains(r#""timestamp":1729992600000"#), "{last}");
+    t.stop().unwrap();
+
+    // The offset is bound back as the wall time 02:30: nothing is read again, and a later
+    // row of the repeated hour is.
+    pg_exec("INSERT INTO ferry_pg_dst.events (modified) VALUES ('2024-10-27 02:45:00')");
+    let mut t = task(&mut h);
+    let got = t.poll_until(2, 10).unwrap();
+    assert_eq!(got.len(), 1, "{:?}", rendered(&got));
+    let last = json_text(&got[0].source_offset);
+    assert!(last.contains(r#""timestamp":1729993500000"#), "{last}");
+    t.stop().unwrap();
+}

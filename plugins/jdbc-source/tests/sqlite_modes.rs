@@ -312,6 +312,42 @@ fn db_timezone_applies_to_stored_wall_times_and_bounds() {
 }
 
 #[test]
+fn named_db_timezone_reads_wall_times_across_fall_back() {
+    let db = Db::new(
+        "CREATE TABLE events (id INTEGER PRIMARY KEY, modified DATETIME NOT NULL);
+         INSERT INTO events VALUES (1, '2024-11-03 00:30:00'), (2, '2024-11-03 01:30:00');",
+    );
+    let cfg = [
+        ("mode", "timestamp"),
+        ("timestamp.column.name", "modified"),
+        ("db.timezone", "America/New_York"),
+    ];
+    let stamps = |got: &[SourceRecord]| -> Vec<Option<i64>> {
+        got.iter()
+            .map(|r| r.source_offset.as_ref().unwrap()["timestamp"].as_i64())
+            .collect()
+    };
+    let mut h = harness(&db, &cfg).unwrap();
+    let mut t = task(&mut h);
+    // 00:30 EDT (04:30Z); 01:30 happens twice and reads as the later, EST, instant (06:30Z).
+    assert_eq!(
+        stamps(&poll_n(&mut t, 2)),
+        [Some(1_730_608_200_000), Some(1_730_615_400_000)]
+    );
+    t.stop().unwrap();
+    // The offset is bound back as the wall time 01:30: later rows of the repeated hour and
+    // after it are read, nothing twice.
+    db.exec("INSERT INTO events VALUES (3, '2024-11-03 01:45:00'), (4, '2024-11-03 03:00:00')");
+    let mut t = task(&mut h);
+    let got = t.poll_until(2, 10).unwrap();
+    assert_eq!(
+        stamps(&got),
+        [Some(1_730_616_300_000), Some(1_730_620_800_000)]
+    );
+    t.stop().unwrap();
+}
+
+#[test]
 fn query_suffix_and_unquoted_identifiers() {
     let db = Db::new(MODELS_SQL);
     let cfg = [

@@ -2,11 +2,19 @@
 //! (`partition=<p>` for the default, `<field>=<value>/…` for the field partitioner, the time
 //! bucket for the time-based ones, see [`time`]).
 
+pub mod joda;
+pub mod locale;
+mod locale_data;
 pub mod time;
+pub mod zone;
 
 use ferry_plugin_sdk::prelude::*;
+use ferry_plugin_sdk::tracing::warn;
 
+pub use joda::JodaPattern;
+pub use locale::Symbols;
 pub use time::{Extractor, TimeBased};
+pub use zone::Zone;
 
 /// The partitioner keys besides the class.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +42,7 @@ pub enum PartitionerKind {
     /// `<field>=<value>[/<field2>=<value2>…]` from the record value's fields.
     Field(Vec<String>),
     /// The start of the record's time bucket.
-    Time(TimeBased),
+    Time(Box<TimeBased>),
 }
 
 impl PartitionerKind {
@@ -75,7 +83,7 @@ impl PartitionerKind {
                     .collect();
                 Ok(parts?.join("/"))
             }
-            PartitionerKind::Time(t) => Ok(t.encode(t.timestamp(record)?)),
+            PartitionerKind::Time(t) => t.encode(t.timestamp(record)?),
         }
     }
 
@@ -120,12 +128,22 @@ fn time_based(settings: &Settings, duration_ms: i64, path_format: &str) -> Resul
             )))
         }
     };
-    Ok(PartitionerKind::Time(TimeBased {
+    let pattern = JodaPattern::parse(path_format)?;
+    let symbols = Symbols::for_locale(&settings.locale)?;
+    if symbols.is_root() && pattern.has_text_fields() {
+        warn!(
+            locale = %settings.locale,
+            path_format,
+            "locale names no language Java knows (Java reads the whole value as a language, so en-US is not English): month and weekday names are Java's root-locale ones (Jan, Sun), as in Confluent's connector on Java 17; use a bare language such as en, de or fr for its names"
+        );
+    }
+    Ok(PartitionerKind::Time(Box::new(TimeBased {
         duration_ms,
-        path_format: path_format.to_owned(),
-        offset_ms: time::parse_timezone(&settings.timezone)?,
+        pattern,
+        zone: Zone::parse(&settings.timezone)?,
+        symbols,
         extractor,
-    }))
+    })))
 }
 
 /// The text of a (possibly nested, `a.b`) field: integers, strings and booleans only.

@@ -1,12 +1,23 @@
 //! Time-based partitioners (`TimeBasedPartitioner`, `DailyPartitioner`, `HourlyPartitioner`):
 //! the directory is the start of the record's time bucket (`partition.duration.ms`), in
-//! `timezone`, formatted with the Joda pattern `path.format`, e.g.
+//! `timezone`, formatted with the Joda pattern `path.format` and the names of `locale`, e.g.
 //! `'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH` → `year=2015/month=12/day=07/hour=15`.
 //!
-//! Time zones: `UTC`/`GMT`/`Z` and fixed offsets (`+02:00`, `UTC+2`, `GMT-05:30`); named
-//! zones with daylight saving time are refused.
+//! As Confluent's `TimeBasedPartitioner.getPartition`: the record's UTC time is converted to
+//! local time in the zone (its offset at that instant), floored to the bucket in local time
+//! (a daily bucket starts at local midnight, an hourly one at the local hour, also across a
+//! daylight saving change), converted back to an instant with Joda's
+//! `convertLocalToUTC(local, false)` and printed in the zone. A bucket start that falls in a
+//! skipped hour therefore prints as the time after the gap (`02:00` → `03:00`); the repeated
+//! hour of a fall-back change is one bucket per local hour, so both passes through
+//! `02:00–03:00` land in the same `hour=02` directory.
 
 use ferry_plugin_sdk::prelude::*;
+use jiff::Timestamp;
+
+use super::joda::{JodaPattern, LocalTime};
+use super::locale::Symbols;
+use super::zone::Zone;
 
 /// Where a record's time comes from (`timestamp.extractor`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,37 +34,10 @@ pub enum Extractor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeBased {
     pub duration_ms: i64,
-    pub path_format: String,
-    pub offset_ms: i64,
+    pub pattern: JodaPattern,
+    pub zone: Zone,
+    pub symbols: Symbols,
     pub extractor: Extractor,
-}
-
-/// Parse `UTC`, `GMT`, `Z`, `+HH:MM`, `-HH`, `UTC+H`, `GMT-HH:MM` into an offset in ms.
-pub fn parse_timezone(tz: &str) -> Result<i64> {
-    let rest = tz
-        .strip_prefix("UTC")
-        .or_else(|| tz.strip_prefix("GMT"))
-        .unwrap_or(tz);
-    if rest.is_empty() || rest == "Z" {
-        return Ok(0);
-    }
-    let bad = || {
-        ConnectError::config(format!(
-            "timezone '{tz}' is not supported: use UTC or a fixed offset such as +02:00 (named zones with daylight saving time are not implemented)"
-        ))
-    };
-    let (sign, digits) = match rest.as_bytes().first() {
-        Some(b'+') => (1, &rest[1..]),
-        Some(b'-') => (-1, &rest[1..]),
-        _ => return Err(bad()),
-    };
-    let (h, m) = digits.split_once(':').unwrap_or((digits, "0"));
-    let h: i64 = h.parse().map_err(|_| bad())?;
-    let m: i64 = m.parse().map_err(|_| bad())?;
-    if h > 18 || m > 59 {
-        return Err(bad());
-    }
-    Ok(sign * (h * 3_600_000 + m * 60_000))
 }
 
 impl TimeBased {
@@ -87,81 +71,25 @@ impl TimeBased {
         }
     }
 
-    /// The directory of a record with time `ts`.
-    pub fn encode(&self, ts: i64) -> String {
-        let local = ts + self.offset_ms;
+    /// The directory of a record with time `ts` (epoch milliseconds).
+    pub fn encode(&self, ts: i64) -> Result<String> {
+        Timestamp::from_millisecond(ts).map_err(|_| out_of_range(ts))?;
+        let local = ts + self.zone.offset_ms(ts);
         let bucket = local.div_euclid(self.duration_ms) * self.duration_ms;
-        format_joda(&self.path_format, bucket)
-    }
-}
-
-/// (year, month, day) of a day number since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Format local time `ms` with a Joda pattern (Y/y year, M month, d day, H hour, m minute,
-/// s second; repeated letters pad with zeros; `'text'` is literal, `''` a quote).
-pub fn format_joda(pattern: &str, ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000) / 1000;
-    let (y, mo, d) = civil_from_days(days);
-    let (h, mi, s) = (in_day / 3600, in_day / 60 % 60, in_day % 60);
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' {
-            if chars.get(i + 1) == Some(&'\'') {
-                out.push('\'');
-                i += 2;
-                continue;
-            }
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        out.push('\'');
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                out.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        let mut n = 1;
-        while chars.get(i + n) == Some(&c) {
-            n += 1;
-        }
-        let value = match c {
-            'Y' | 'y' => Some(if n == 2 { y % 100 } else { y }),
-            'M' => Some(mo),
-            'd' => Some(d),
-            'H' => Some(h),
-            'm' => Some(mi),
-            's' => Some(s),
-            _ => None,
+        let start = self.zone.local_to_utc(bucket);
+        let instant = Timestamp::from_millisecond(start).map_err(|_| out_of_range(ts))?;
+        let t = LocalTime {
+            dt: self.zone.tz.to_datetime(instant),
+            offset_secs: self.zone.tz.to_offset(instant).seconds(),
         };
-        match value {
-            Some(v) => out.push_str(&format!("{v:0n$}")),
-            None => (0..n).for_each(|_| out.push(c)),
-        }
-        i += n;
+        Ok(self.pattern.format(&t, &self.symbols, &self.zone))
     }
-    out
+}
+
+fn out_of_range(ts: i64) -> ConnectError {
+    ConnectError::data(format!(
+        "timestamp {ts} is outside the years -9999 to 9999 that time-based partitioners support"
+    ))
 }
 
 #[cfg(test)]
@@ -169,39 +97,170 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    #[test]
-    fn joda_patterns_format_like_confluents_paths() {
-        // 2015-12-07T15:04:05Z
-        let ms = 1_449_500_645_000;
-        assert_eq!(
-            format_joda("'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH", ms),
-            "year=2015/month=12/day=07/hour=15"
-        );
-        assert_eq!(
-            format_joda("yyyy-MM-dd'T'HH:mm:ss", ms),
-            "2015-12-07T15:04:05"
-        );
-        assert_eq!(format_joda("'it''s' YY", ms), "it's 15");
-        assert_eq!(format_joda("YYYY/MM/dd", -1), "1969/12/31");
+    fn partitioner(duration_ms: i64, pattern: &str, zone: &str, locale: &str) -> TimeBased {
+        TimeBased {
+            duration_ms,
+            pattern: JodaPattern::parse(pattern).unwrap(),
+            zone: Zone::parse(zone).unwrap(),
+            symbols: Symbols::for_locale(locale).unwrap(),
+            extractor: Extractor::Record,
+        }
     }
+
+    /// Milliseconds of a UTC civil time.
+    fn utc(y: i16, mo: i8, d: i8, h: i8, mi: i8) -> i64 {
+        jiff::civil::datetime(y, mo, d, h, mi, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp()
+            .as_millisecond()
+    }
+
+    const HOURLY: &str = "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH";
+    const DAILY: &str = "'year'=YYYY/'month'=MM/'day'=dd";
 
     #[test]
     fn buckets_are_floored_in_local_time() {
-        let p = TimeBased {
-            duration_ms: 86_400_000,
-            path_format: "YYYY-MM-dd HH".into(),
-            offset_ms: parse_timezone("+02:00").unwrap(),
-            extractor: Extractor::Record,
-        };
+        let p = partitioner(86_400_000, "YYYY-MM-dd HH", "+02:00", "en");
         // 2015-12-07T23:30Z is 2015-12-08T01:30 at +02:00.
-        assert_eq!(p.encode(1_449_531_000_000), "2015-12-08 00");
+        assert_eq!(p.encode(1_449_531_000_000).unwrap(), "2015-12-08 00");
+        let utc_hourly = partitioner(3_600_000, HOURLY, "UTC", "en-US");
+        assert_eq!(
+            utc_hourly.encode(1_449_500_645_000).unwrap(),
+            "year=2015/month=12/day=07/hour=15"
+        );
+        assert_eq!(
+            utc_hourly.encode(-1).unwrap(),
+            "year=1969/month=12/day=31/hour=23"
+        );
     }
 
     #[test]
-    fn time_zones() {
-        assert_eq!(parse_timezone("UTC").unwrap(), 0);
-        assert_eq!(parse_timezone("GMT-05:30").unwrap(), -19_800_000);
-        assert_eq!(parse_timezone("UTC+2").unwrap(), 7_200_000);
-        assert!(parse_timezone("Europe/Paris").is_err());
+    fn hourly_paths_across_spring_forward() {
+        let paris = partitioner(3_600_000, HOURLY, "Europe/Paris", "en");
+        // 2024-03-31: 02:00 CET becomes 03:00 CEST at 01:00Z.
+        let at = |h, m| paris.encode(utc(2024, 3, 31, h, m)).unwrap();
+        assert_eq!(at(0, 59), "year=2024/month=03/day=31/hour=01");
+        assert_eq!(at(1, 0), "year=2024/month=03/day=31/hour=03");
+        assert_eq!(at(1, 59), "year=2024/month=03/day=31/hour=03");
+        assert_eq!(at(2, 0), "year=2024/month=03/day=31/hour=04");
+        let ny = partitioner(3_600_000, HOURLY, "America/New_York", "en");
+        // 2024-03-10: 02:00 EST becomes 03:00 EDT at 07:00Z.
+        let at = |h, m| ny.encode(utc(2024, 3, 10, h, m)).unwrap();
+        assert_eq!(at(6, 59), "year=2024/month=03/day=10/hour=01");
+        assert_eq!(at(7, 0), "year=2024/month=03/day=10/hour=03");
+    }
+
+    #[test]
+    fn hourly_paths_across_fall_back() {
+        let paris = partitioner(3_600_000, HOURLY, "Europe/Paris", "en");
+        // 2024-10-27: 03:00 CEST becomes 02:00 CET at 01:00Z; 02:xx happens twice.
+        let at = |h, m| paris.encode(utc(2024, 10, 27, h, m)).unwrap();
+        assert_eq!(at(0, 30), "year=2024/month=10/day=27/hour=02");
+        assert_eq!(at(1, 30), "year=2024/month=10/day=27/hour=02");
+        assert_eq!(at(2, 0), "year=2024/month=10/day=27/hour=03");
+        let ny = partitioner(3_600_000, HOURLY, "America/New_York", "en");
+        // 2024-11-03: 02:00 EDT becomes 01:00 EST at 06:00Z; 01:xx happens twice.
+        let at = |h, m| ny.encode(utc(2024, 11, 3, h, m)).unwrap();
+        assert_eq!(at(5, 30), "year=2024/month=11/day=03/hour=01");
+        assert_eq!(at(6, 30), "year=2024/month=11/day=03/hour=01");
+        assert_eq!(at(7, 0), "year=2024/month=11/day=03/hour=02");
+    }
+
+    #[test]
+    fn daily_paths_start_at_local_midnight() {
+        let paris = partitioner(86_400_000, DAILY, "Europe/Paris", "en");
+        // Spring forward day: local midnight is 23:00Z the day before.
+        assert_eq!(
+            paris.encode(utc(2024, 3, 30, 22, 59)).unwrap(),
+            "year=2024/month=03/day=30"
+        );
+        assert_eq!(
+            paris.encode(utc(2024, 3, 30, 23, 0)).unwrap(),
+            "year=2024/month=03/day=31"
+        );
+        assert_eq!(
+            paris.encode(utc(2024, 3, 31, 21, 59)).unwrap(),
+            "year=2024/month=03/day=31"
+        );
+        assert_eq!(
+            paris.encode(utc(2024, 3, 31, 22, 0)).unwrap(),
+            "year=2024/month=04/day=01"
+        );
+        // Fall back day: 25 hours, 22:00Z to 23:00Z the next day.
+        assert_eq!(
+            paris.encode(utc(2024, 10, 26, 22, 0)).unwrap(),
+            "year=2024/month=10/day=27"
+        );
+        assert_eq!(
+            paris.encode(utc(2024, 10, 27, 22, 59)).unwrap(),
+            "year=2024/month=10/day=27"
+        );
+        assert_eq!(
+            paris.encode(utc(2024, 10, 27, 23, 0)).unwrap(),
+            "year=2024/month=10/day=28"
+        );
+        let ny = partitioner(86_400_000, DAILY, "America/New_York", "en");
+        assert_eq!(
+            ny.encode(utc(2024, 11, 3, 3, 59)).unwrap(),
+            "year=2024/month=11/day=02"
+        );
+        assert_eq!(
+            ny.encode(utc(2024, 11, 3, 4, 0)).unwrap(),
+            "year=2024/month=11/day=03"
+        );
+        assert_eq!(
+            ny.encode(utc(2024, 11, 4, 4, 59)).unwrap(),
+            "year=2024/month=11/day=03"
+        );
+        assert_eq!(
+            ny.encode(utc(2024, 11, 4, 5, 0)).unwrap(),
+            "year=2024/month=11/day=04"
+        );
+    }
+
+    #[test]
+    fn a_bucket_starting_in_a_gap_prints_the_time_after_it() {
+        // Two-hour buckets: 03:30 CEST floors to 02:00, which 2024-03-31 skipped in Paris.
+        let paris = partitioner(7_200_000, "dd HH:mm ZZ", "Europe/Paris", "en");
+        assert_eq!(
+            paris.encode(utc(2024, 3, 31, 1, 30)).unwrap(),
+            "31 03:00 +02:00"
+        );
+        let ny = partitioner(7_200_000, "dd HH:mm ZZ", "America/New_York", "en");
+        assert_eq!(
+            ny.encode(utc(2024, 3, 10, 7, 30)).unwrap(),
+            "10 03:00 -04:00"
+        );
+        // In the repeated hour Joda picks the later instant east of Greenwich, the earlier
+        // one west of it, which shows in the offset.
+        assert_eq!(
+            paris.encode(utc(2024, 10, 27, 0, 30)).unwrap(),
+            "27 02:00 +01:00"
+        );
+        let ny1 = partitioner(3_600_000, "dd HH:mm ZZ", "America/New_York", "en");
+        assert_eq!(
+            ny1.encode(utc(2024, 11, 3, 6, 30)).unwrap(),
+            "03 01:00 -04:00"
+        );
+    }
+
+    #[test]
+    fn text_fields_use_the_locale() {
+        let p = |locale| partitioner(86_400_000, "'month'=MMMM/'day'=EEE", "Europe/Paris", locale);
+        let ts = utc(2024, 3, 30, 23, 30); // Sunday 2024-03-31 00:30 in Paris.
+        assert_eq!(p("en").encode(ts).unwrap(), "month=March/day=Sun");
+        assert_eq!(p("de").encode(ts).unwrap(), "month=März/day=So.");
+        assert_eq!(p("fr").encode(ts).unwrap(), "month=mars/day=dim.");
+        assert_eq!(p("en-US").encode(ts).unwrap(), "month=Mar/day=Sun");
+        assert_eq!(p("de-DE").encode(ts).unwrap(), "month=Mar/day=Sun");
+        assert_eq!(p("fr-FR").encode(ts).unwrap(), "month=Mar/day=Sun");
+    }
+
+    #[test]
+    fn timestamps_beyond_year_9999_are_a_data_error() {
+        let p = partitioner(3_600_000, HOURLY, "UTC", "en");
+        assert!(p.encode(i64::MAX).is_err());
+        assert!(p.encode(i64::MIN).is_err());
     }
 }

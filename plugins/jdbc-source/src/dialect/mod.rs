@@ -67,7 +67,7 @@ impl Row {
 }
 
 /// Options that shape how values are read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     pub numeric: NumericMapping,
     pub tz: TimeZone,
@@ -130,7 +130,7 @@ impl Dialect {
     }
 }
 
-fn connect_once(c: &Connection, tz: TimeZone) -> JdbcResult<Box<dyn Database>> {
+fn connect_once(c: &Connection, tz: &TimeZone) -> JdbcResult<Box<dyn Database>> {
     match &c.url {
         DbUrl::Sqlite { path } => Ok(Box::new(sqlite::Sqlite::open(path)?)),
         DbUrl::Postgres(_) => Ok(Box::new(postgres::Postgres::open(c)?)),
@@ -142,7 +142,7 @@ fn connect_once(c: &Connection, tz: TimeZone) -> JdbcResult<Box<dyn Database>> {
 /// `sleep` returns true when the caller was asked to stop.
 pub fn connect(
     c: &Connection,
-    tz: TimeZone,
+    tz: &TimeZone,
     sleep: &dyn Fn(std::time::Duration) -> bool,
 ) -> JdbcResult<Box<dyn Database>> {
     let mut attempt = 1;

@@ -45,19 +45,26 @@ fn classify(url: &str, sql: &str, e: mysql_async::Error) -> JdbcError {
     }
 }
 
-fn offset_text(tz: TimeZone) -> String {
-    let o = tz.offset_secs;
-    format!(
-        "{}{:02}:{:02}",
-        if o < 0 { '-' } else { '+' },
-        o.abs() / 3600,
-        o.abs() / 60 % 60
-    )
+/// The session `time_zone` for `db.timezone`: an offset, or the zone's IANA name (which
+/// needs the server's time zone tables).
+fn session_zone(tz: &TimeZone) -> String {
+    match (tz.fixed_offset_secs(), tz.iana_name()) {
+        (None, Some(name)) => name.to_owned(),
+        (o, _) => {
+            let o = o.unwrap_or(0);
+            format!(
+                "{}{:02}:{:02}",
+                if o < 0 { '-' } else { '+' },
+                o.abs() / 3600,
+                o.abs() / 60 % 60
+            )
+        }
+    }
 }
 
 impl Mysql {
     /// Connect; the session time zone is `db.timezone` so TIMESTAMP columns read in it.
-    pub fn open(c: &Connection, tz: TimeZone) -> JdbcResult<Mysql> {
+    pub fn open(c: &Connection, tz: &TimeZone) -> JdbcResult<Mysql> {
         let DbUrl::Mysql(s) = &c.url else {
             return Err(JdbcError::Config("not a MySQL URL".into()));
         };
@@ -83,7 +90,7 @@ impl Mysql {
             .db_name((!s.database.is_empty()).then(|| s.database.clone()))
             .user(Some(user.unwrap_or_else(|| "root".into())))
             .pass(pass)
-            .init(vec![format!("SET time_zone = '{}'", offset_text(tz))]);
+            .init(vec![format!("SET time_zone = '{}'", session_zone(tz))]);
         let conn = rt.block_on(Conn::new(opts)).map_err(|e| match e {
             mysql_async::Error::Server(s) if [1044, 1045, 1698].contains(&s.code) => {
                 JdbcError::Config(format!(
@@ -91,6 +98,10 @@ impl Mysql {
                     s.message, s.code
                 ))
             }
+            mysql_async::Error::Server(s) if s.code == 1298 => JdbcError::Config(format!(
+                "cannot connect to {url}: {} ({}). db.timezone {tz} needs the server's time zone tables (load them with mariadb-tzinfo-to-sql or mysql_tzinfo_to_sql), or use a fixed offset such as +01:00",
+                s.message, s.code
+            )),
             mysql_async::Error::Server(s) => JdbcError::Config(format!(
                 "cannot connect to {url}: {} ({})",
                 s.message, s.code
@@ -202,7 +213,7 @@ impl Database for Mysql {
             .iter()
             .map(|p| match p {
                 Param::Int(i) => My::Int(*i),
-                Param::Timestamp(t) => bind_timestamp(*t, opts.tz),
+                Param::Timestamp(t) => bind_timestamp(*t, &opts.tz),
             })
             .collect();
         let rt = &self.rt;
@@ -237,7 +248,7 @@ impl Database for Mysql {
                 if let My::Date(.., us) = v {
                     values.note_nanos(us % 1000 * 1000);
                 }
-                values.values.push(decode(def, v, opts.tz)?);
+                values.values.push(decode(def, v, &opts.tz)?);
             }
             chunk.push(values);
             if chunk.len() >= opts.batch && !out(Chunk::Rows(std::mem::take(&mut chunk))) {

@@ -131,11 +131,11 @@ pub fn kind_of_declared(
 }
 
 /// A wall-clock date-time `(y, mo, d, h, mi, s, us)` in `tz` as an instant.
-fn instant(dt: (u16, u8, u8, u8, u8, u8, u32), tz: TimeZone) -> Instant {
+fn instant(dt: (u16, u8, u8, u8, u8, u8, u32), tz: &TimeZone) -> Instant {
     let (y, mo, d, h, mi, s, us) = dt;
     let days = days_from_civil(i64::from(y), u32::from(mo), u32::from(d));
-    let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)
-        - i64::from(tz.offset_secs);
+    let secs =
+        tz.local_to_utc(days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s));
     Instant {
         secs,
         nanos: us * 1000,
@@ -143,7 +143,7 @@ fn instant(dt: (u16, u8, u8, u8, u8, u8, u32), tz: TimeZone) -> Instant {
 }
 
 /// Convert a driver value into column `c`'s Connect value.
-pub fn decode(c: &ColumnDef, v: &My, tz: TimeZone) -> JdbcResult<Value> {
+pub fn decode(c: &ColumnDef, v: &My, tz: &TimeZone) -> JdbcResult<Value> {
     let text;
     let raw = match v {
         My::NULL => Raw::Null,
@@ -178,7 +178,7 @@ pub fn decode(c: &ColumnDef, v: &My, tz: TimeZone) -> JdbcResult<Value> {
                 + i64::from(*us / 1000);
             let ms = if *neg { -ms } else { ms };
             return Ok(Value::Time(
-                (ms - i64::from(tz.offset_secs) * 1000).rem_euclid(86_400_000) as i32,
+                tz.local_millis_to_utc(ms).rem_euclid(86_400_000) as i32,
             ));
         }
     };
@@ -186,8 +186,8 @@ pub fn decode(c: &ColumnDef, v: &My, tz: TimeZone) -> JdbcResult<Value> {
 }
 
 /// A bound timestamp: wall-clock time in `tz`.
-pub fn bind_timestamp(t: Instant, tz: TimeZone) -> My {
-    let local = t.secs + i64::from(tz.offset_secs);
+pub fn bind_timestamp(t: Instant, tz: &TimeZone) -> My {
+    let local = t.secs + tz.offset_at(t.secs);
     let (y, m, d) = crate::temporal::civil_from_days(local.div_euclid(86_400));
     let s = local.rem_euclid(86_400);
     My::Date(
@@ -199,4 +199,62 @@ pub fn bind_timestamp(t: Instant, tz: TimeZone) -> My {
         (s % 60) as u8,
         t.nanos / 1000,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(kind: ColumnKind) -> ColumnDef {
+        ColumnDef {
+            name: "c".into(),
+            kind,
+            optional: true,
+        }
+    }
+
+    #[test]
+    fn datetimes_are_wall_times_in_db_timezone() {
+        let paris = TimeZone::parse("Europe/Paris").unwrap_or_default();
+        let ts = |dt: (u16, u8, u8, u8, u8, u8, u32)| {
+            let v = My::Date(dt.0, dt.1, dt.2, dt.3, dt.4, dt.5, dt.6);
+            decode(&col(ColumnKind::Timestamp), &v, &paris).ok()
+        };
+        // Winter, summer, the skipped 02:30 and the repeated one (the later instant).
+        let ms = |v| Some(Value::Timestamp(v));
+        assert_eq!(ts((2024, 1, 15, 12, 0, 0, 0)), ms(1_705_316_400_000));
+        assert_eq!(ts((2024, 7, 15, 12, 0, 0, 0)), ms(1_721_037_600_000));
+        assert_eq!(ts((2024, 3, 31, 2, 30, 0, 0)), ms(1_711_848_600_000));
+        assert_eq!(ts((2024, 10, 27, 2, 30, 0, 250_000)), ms(1_729_992_600_250));
+        let ny = TimeZone::parse("America/New_York").unwrap_or_default();
+        let v = My::Date(2024, 11, 3, 1, 30, 0, 0);
+        let got = decode(&col(ColumnKind::Timestamp), &v, &ny).ok();
+        assert_eq!(got, ms(1_730_615_400_000));
+        // TIME: the wall time on 1970-01-01 (+01:00 in Paris then).
+        let t = decode(
+            &col(ColumnKind::Time),
+            &My::Time(false, 0, 12, 0, 0, 0),
+            &paris,
+        );
+        assert_eq!(t.ok(), Some(Value::Time(39_600_000)));
+    }
+
+    #[test]
+    fn bound_timestamps_are_wall_times_in_db_timezone() {
+        let paris = TimeZone::parse("Europe/Paris").unwrap_or_default();
+        let bound = |ms| bind_timestamp(Instant::from_millis(ms), &paris);
+        // Both instants of the repeated hour show as 02:30.
+        assert_eq!(
+            bound(1_729_989_000_000),
+            My::Date(2024, 10, 27, 2, 30, 0, 0)
+        );
+        assert_eq!(
+            bound(1_729_992_600_000),
+            My::Date(2024, 10, 27, 2, 30, 0, 0)
+        );
+        assert_eq!(bound(1_711_848_600_000), My::Date(2024, 3, 31, 3, 30, 0, 0));
+        let ny = TimeZone::parse("America/New_York").unwrap_or_default();
+        let b = bind_timestamp(Instant::from_millis(1_710_055_800_000), &ny);
+        assert_eq!(b, My::Date(2024, 3, 10, 3, 30, 0, 0));
+    }
 }

@@ -89,7 +89,7 @@ fn uuid_text(b: &[u8]) -> String {
 }
 
 /// Decode one binary value of type `ty` into column `c`'s Connect value.
-pub fn decode(c: &ColumnDef, ty: &Type, b: Option<&[u8]>, tz: TimeZone) -> JdbcResult<Value> {
+pub fn decode(c: &ColumnDef, ty: &Type, b: Option<&[u8]>, tz: &TimeZone) -> JdbcResult<Value> {
     let Some(b) = b else {
         return convert(c, &Raw::Null, tz);
     };
@@ -127,25 +127,25 @@ pub fn decode(c: &ColumnDef, ty: &Type, b: Option<&[u8]>, tz: TimeZone) -> JdbcR
             return Ok(Value::Date(i32::try_from(d).map_err(|_| bad())?));
         }
         Type::TIME | Type::TIMETZ => {
-            let micros = i64::from_be_bytes(be(b).ok_or_else(bad)?);
-            let shift = if *ty == Type::TIMETZ {
-                i64::from(i32::from_be_bytes(
-                    be(b.get(8..).ok_or_else(bad)?).ok_or_else(bad)?,
-                ))
+            let ms = i64::from_be_bytes(be(b).ok_or_else(bad)?) / 1000;
+            let utc = if *ty == Type::TIMETZ {
+                // The zone field counts seconds west of UTC.
+                let west = i32::from_be_bytes(be(b.get(8..).ok_or_else(bad)?).ok_or_else(bad)?);
+                ms + i64::from(west) * 1000
             } else {
-                -i64::from(tz.offset_secs)
+                // As pgjdbc: the wall time on 1970-01-01 in `tz`.
+                tz.local_millis_to_utc(ms)
             };
-            let ms = (micros / 1000 + shift * 1000).rem_euclid(86_400_000);
-            return Ok(Value::Time(ms as i32));
+            return Ok(Value::Time(utc.rem_euclid(86_400_000) as i32));
         }
         Type::TIMESTAMP | Type::TIMESTAMPTZ => {
-            let micros = i64::from_be_bytes(be(b).ok_or_else(bad)?) + PG_EPOCH_MICROS;
-            let shift = if *ty == Type::TIMESTAMP {
-                i64::from(tz.offset_secs) * 1000
+            let ms =
+                (i64::from_be_bytes(be(b).ok_or_else(bad)?) + PG_EPOCH_MICROS).div_euclid(1000);
+            return Ok(Value::Timestamp(if *ty == Type::TIMESTAMP {
+                tz.local_millis_to_utc(ms)
             } else {
-                0
-            };
-            return Ok(Value::Timestamp(micros.div_euclid(1000) - shift));
+                ms
+            }));
         }
         _ => Raw::Text(std::str::from_utf8(b).map_err(|_| bad())?),
     };
@@ -214,7 +214,7 @@ impl ToSql for PgParam {
             (PgParam::Int(i), &Type::NUMERIC) => encode_numeric(*i, out),
             (PgParam::Timestamp(t, tz), &Type::TIMESTAMP | &Type::TIMESTAMPTZ) => {
                 let local = if *ty == Type::TIMESTAMP {
-                    i64::from(tz.offset_secs)
+                    tz.offset_at(t.secs)
                 } else {
                     0
                 };
@@ -223,7 +223,7 @@ impl ToSql for PgParam {
                 out.extend_from_slice(&micros.to_be_bytes());
             }
             (PgParam::Timestamp(t, tz), &Type::DATE) => {
-                let days = (t.secs + i64::from(tz.offset_secs)).div_euclid(86_400) - PG_EPOCH_DAYS;
+                let days = (t.secs + tz.offset_at(t.secs)).div_euclid(86_400) - PG_EPOCH_DAYS;
                 out.extend_from_slice(&i32::try_from(days)?.to_be_bytes());
             }
             _ => return Err(format!("cannot bind {self:?} as {ty}").into()),
@@ -260,6 +260,61 @@ fn encode_numeric(v: i64, out: &mut BytesMut) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_without_zone_are_wall_times_in_db_timezone() {
+        let paris = TimeZone::parse("Europe/Paris").unwrap_or_default();
+        let col = |kind| ColumnDef {
+            name: "c".into(),
+            kind,
+            optional: true,
+        };
+        let micros = |wall_ms: i64| (wall_ms * 1000 - PG_EPOCH_MICROS).to_be_bytes();
+        let read = |ty: &Type, wall_ms| {
+            decode(
+                &col(ColumnKind::Timestamp),
+                ty,
+                Some(&micros(wall_ms)),
+                &paris,
+            )
+            .ok()
+        };
+        // 2024-10-27 02:30, repeated in Paris: the later instant, 01:30Z.
+        let fold = 1_729_996_200_000;
+        assert_eq!(
+            read(&Type::TIMESTAMP, fold),
+            Some(Value::Timestamp(1_729_992_600_000))
+        );
+        assert_eq!(read(&Type::TIMESTAMPTZ, fold), Some(Value::Timestamp(fold)));
+        // 2024-03-31 02:30, skipped: 01:30Z (03:30 CEST).
+        let gap = 1_711_852_200_000;
+        assert_eq!(
+            read(&Type::TIMESTAMP, gap),
+            Some(Value::Timestamp(1_711_848_600_000))
+        );
+        // TIME 12:00 is read on 1970-01-01, when Paris was at +01:00.
+        let noon = (43_200_000_000_i64).to_be_bytes();
+        let t = decode(&col(ColumnKind::Time), &Type::TIME, Some(&noon), &paris).ok();
+        assert_eq!(t, Some(Value::Time(39_600_000)));
+    }
+
+    #[test]
+    fn bound_timestamps_follow_the_column_type() {
+        let ny = TimeZone::parse("America/New_York").unwrap_or_default();
+        // 2024-11-03T06:30Z is 01:30 EST, the second 01:30 of the day.
+        let p = PgParam::Timestamp(Instant::from_millis(1_730_615_400_000), ny);
+        let bound = |ty: &Type| {
+            let mut out = BytesMut::new();
+            p.to_sql(ty, &mut out).ok();
+            i64::from_be_bytes(out.as_ref().try_into().unwrap_or_default())
+        };
+        let wall_micros = 1_730_597_400_000 * 1000 - PG_EPOCH_MICROS;
+        assert_eq!(bound(&Type::TIMESTAMP), wall_micros);
+        assert_eq!(
+            bound(&Type::TIMESTAMPTZ),
+            1_730_615_400_000 * 1000 - PG_EPOCH_MICROS
+        );
+    }
 
     #[test]
     fn numeric_text_and_plain_form() {

@@ -204,7 +204,7 @@ impl Database for Postgres {
             .iter()
             .map(|p| match p {
                 Param::Int(i) => PgParam::Int(*i),
-                Param::Timestamp(t) => PgParam::Timestamp(*t, opts.tz),
+                Param::Timestamp(t) => PgParam::Timestamp(*t, opts.tz.clone()),
             })
             .collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
@@ -252,7 +252,7 @@ impl Database for Postgres {
                     let raw: Option<RawValue<'_>> = r.try_get(*i).map_err(err)?;
                     let bytes = raw.map(|v| v.0);
                     values.note_nanos(sub_millis(ty, bytes));
-                    values.values.push(decode(def, ty, bytes, opts.tz)?);
+                    values.values.push(decode(def, ty, bytes, &opts.tz)?);
                 }
                 chunk.push(values);
             }

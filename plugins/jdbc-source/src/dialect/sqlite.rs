@@ -115,7 +115,7 @@ fn raw(v: ValueRef<'_>) -> Raw<'_> {
     }
 }
 
-fn bind(p: &Param, tz: TimeZone) -> rusqlite::types::Value {
+fn bind(p: &Param, tz: &TimeZone) -> rusqlite::types::Value {
     match p {
         Param::Int(i) => rusqlite::types::Value::Integer(*i),
         Param::Timestamp(t) => rusqlite::types::Value::Text(t.format_millis(tz)),
@@ -187,7 +187,7 @@ impl Database for Sqlite {
             .conn
             .query_row(sql, [], |r| r.get(0))
             .map_err(|e| query_err(sql, e))?;
-        temporal::parse_timestamp(&text, TimeZone::default()).ok_or_else(|| JdbcError::Query {
+        temporal::parse_timestamp(&text, &TimeZone::default()).ok_or_else(|| JdbcError::Query {
             sql: sql.into(),
             message: format!("unexpected time {text:?}"),
         })
@@ -210,7 +210,7 @@ impl Database for Sqlite {
                 (c.name().to_owned(), kind)
             })
             .collect();
-        let params = rusqlite::params_from_iter(st.params.iter().map(|p| bind(p, opts.tz)));
+        let params = rusqlite::params_from_iter(st.params.iter().map(|p| bind(p, &opts.tz)));
         let mut rows = stmt.query(params).map_err(|e| query_err(sql, e))?;
         let mut columns: Option<Vec<ColumnDef>> = None;
         let mut chunk = Vec::with_capacity(opts.batch.min(10_000));
@@ -242,10 +242,10 @@ impl Database for Sqlite {
             for (i, c) in cols.iter().enumerate() {
                 let v = raw(row.get_ref(i).map_err(|e| query_err(sql, e))?);
                 if let (ColumnKind::Timestamp, Raw::Text(t)) = (c.kind, &v) {
-                    let exact = temporal::parse_timestamp(t, opts.tz);
+                    let exact = temporal::parse_timestamp(t, &opts.tz);
                     values.note_nanos(exact.map_or(0, |e| e.nanos % 1_000_000));
                 }
-                values.values.push(convert(c, &v, opts.tz)?);
+                values.values.push(convert(c, &v, &opts.tz)?);
             }
             chunk.push(values);
             if chunk.len() >= opts.batch && !out(Chunk::Rows(std::mem::take(&mut chunk))) {

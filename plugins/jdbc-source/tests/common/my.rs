@@ -49,3 +49,21 @@ pub fn my_kill_sessions(db: &str) -> usize {
         ids.len()
     })
 }
+
+/// The first column of the first row of `sql`, as a number.
+pub fn my_count(sql: &str) -> u64 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let opts = mysql_async::OptsBuilder::default()
+            .ip_or_hostname("127.0.0.1")
+            .tcp_port(3306)
+            .user(Some("root"));
+        let mut c = mysql_async::Conn::new(opts).await.unwrap();
+        let n: Option<u64> = c.query_first(sql).await.unwrap();
+        c.disconnect().await.unwrap();
+        n.unwrap_or_default()
+    })
+}
