@@ -207,7 +207,7 @@ pub(crate) fn read_head<'a>(
             a.copy_from_slice(c.take(8).ok()?);
             ValueRef::Float64(f64::from_le_bytes(a))
         }
-        STRING => ValueRef::String(c.str().ok()?),
+        STRING => ValueRef::String(checked_str(c)?),
         BYTES => {
             let n = c.len().ok()?;
             ValueRef::Bytes(c.take(n).ok()?)
@@ -256,6 +256,32 @@ pub(crate) fn read_head<'a>(
         TIMESTAMP => ValueRef::Timestamp(c.i64().ok()?),
         _ => return None,
     })
+}
+
+/// The string at the cursor (after its tag), without checking its UTF-8 a second time: only for
+/// bytes that [`check`] accepted, which checked every string's UTF-8 as `decode_value` does
+/// (the view's cost was a fifth UTF-8 checks of strings already checked). `None` as
+/// [`read_head`] for bytes that end early.
+#[inline(always)]
+fn checked_str<'a>(c: &mut Cursor<'a>) -> Option<&'a str> {
+    let n = c.len().ok()?;
+    let bytes = c.take(n).ok()?;
+    debug_assert!(
+        std::str::from_utf8(bytes).is_ok(),
+        "a string view over bytes `check` did not accept"
+    );
+    // SAFETY: the views (`ValueRef`, `StructRef`, `ArrayRef`, `MapRef`) exist only for bytes
+    // that `check` accepted: `ValueRef::decode` and `check_struct` build them after the check,
+    // and every other view is built by `read_head` from a view's own bytes. Their readers
+    // (`read_head`, `read`, `skip_n`) find value boundaries exactly as `check` does (tags and
+    // counts only; schemas never change the framing), and a view's bytes are a shared borrow, so
+    // they cannot change after the check. `check` ran `from_utf8` (or the stricter `is_ascii`)
+    // on these very bytes, the payload of a STRING value, and accepted them. The tests in
+    // `value_ref/tests.rs` compare every view with the owned decoder, including every truncation
+    // and single-byte corruption of every kind of value.
+    #[allow(unsafe_code)]
+    let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+    Some(text)
 }
 
 /// Read one value and move the cursor past it, items included.
