@@ -30,6 +30,9 @@ pub fn encode_value(out: &mut Vec<u8>, value: &Value) {
     put_value(out, value);
 }
 
+/// Append one value. Scalars are written inline (also in the loops over a container's items);
+/// only nested containers recurse, through [`put_container`].
+#[inline(always)]
 pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
     match value {
         Value::Null => out.push_byte(NULL),
@@ -52,6 +55,33 @@ pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
         }
         Value::String(s) => put_bytes(out, STRING, s.as_bytes()),
         Value::Bytes(b) => put_bytes(out, BYTES, b),
+        Value::Array(_) | Value::Map(_) | Value::Struct(_) => put_container(out, value),
+        Value::Decimal(unscaled, scale) => {
+            out.push_byte(DECIMAL);
+            put_i64(out, i64::from(*scale));
+            match i64::try_from(unscaled) {
+                Ok(small) => {
+                    // The same minimal two's complement bytes as `to_signed_bytes_be`, without
+                    // allocating: the significant bits, a sign bit, rounded up to bytes.
+                    let bytes = small.to_be_bytes();
+                    let bits = 64 - (small ^ (small >> 63)).leading_zeros() as usize + 1;
+                    let n = bits.div_ceil(8);
+                    put_u64(out, n as u64);
+                    out.push_slice(&bytes[8 - n..]);
+                }
+                Err(_) => put_big_unscaled(out, unscaled),
+            }
+        }
+        Value::Date(v) => tagged_int(out, DATE, i64::from(*v)),
+        Value::Time(v) => tagged_int(out, TIME, i64::from(*v)),
+        Value::Timestamp(v) => tagged_int(out, TIMESTAMP, *v),
+    }
+}
+
+/// An array, map or struct (anything else is written by [`put_value`]).
+#[inline(never)]
+fn put_container(out: &mut impl Sink, value: &Value) {
+    match value {
         Value::Array(items) => {
             out.push_byte(ARRAY);
             put_u64(out, items.len() as u64);
@@ -74,39 +104,25 @@ pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
                 put_value(out, v);
             }
         }
-        Value::Decimal(unscaled, scale) => {
-            out.push_byte(DECIMAL);
-            put_i64(out, i64::from(*scale));
-            if let Ok(small) = i64::try_from(unscaled) {
-                // The same minimal two's complement bytes as `to_signed_bytes_be`, without
-                // allocating.
-                let bytes = small.to_be_bytes();
-                let mut start = 0;
-                while start < 7
-                    && ((bytes[start] == 0 && bytes[start + 1] & 0x80 == 0)
-                        || (bytes[start] == 0xff && bytes[start + 1] & 0x80 != 0))
-                {
-                    start += 1;
-                }
-                put_u64(out, (8 - start) as u64);
-                out.push_slice(&bytes[start..]);
-            } else {
-                let bytes = unscaled.to_signed_bytes_be();
-                put_u64(out, bytes.len() as u64);
-                out.push_slice(&bytes);
-            }
-        }
-        Value::Date(v) => tagged_int(out, DATE, i64::from(*v)),
-        Value::Time(v) => tagged_int(out, TIME, i64::from(*v)),
-        Value::Timestamp(v) => tagged_int(out, TIMESTAMP, *v),
+        _ => put_value(out, value),
     }
 }
 
+/// The unscaled value of a decimal that does not fit in an `i64`.
+#[inline(never)]
+fn put_big_unscaled(out: &mut impl Sink, unscaled: &BigInt) {
+    let bytes = unscaled.to_signed_bytes_be();
+    put_u64(out, bytes.len() as u64);
+    out.push_slice(&bytes);
+}
+
+#[inline(always)]
 fn tagged_int(out: &mut impl Sink, tag: u8, v: i64) {
     out.push_byte(tag);
     put_i64(out, v);
 }
 
+#[inline(always)]
 pub(crate) fn put_bytes(out: &mut impl Sink, tag: u8, b: &[u8]) {
     out.push_byte(tag);
     put_u64(out, b.len() as u64);
@@ -246,5 +262,38 @@ pub(crate) fn raw_payload(bytes: &[u8]) -> Option<&[u8]> {
             c.take(n).ok()
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+
+    use super::*;
+
+    /// The i64 fast path writes what `to_signed_bytes_be` (Java's `toByteArray`) would.
+    #[test]
+    fn small_decimals_are_minimal_twos_complement() {
+        let mut values = vec![0i64, 1, -1, i64::MIN, i64::MAX];
+        for s in 0..64 {
+            let p = 1i64 << s;
+            values.extend([
+                p,
+                p.wrapping_sub(1),
+                p.wrapping_neg(),
+                p.wrapping_neg().wrapping_sub(1),
+                p.wrapping_add(1),
+            ]);
+        }
+        for v in values {
+            let big = BigInt::from(v);
+            let mut out = Vec::new();
+            encode_value(&mut out, &Value::Decimal(big.clone(), 3));
+            let expected = big.to_signed_bytes_be();
+            let mut want = vec![DECIMAL, 6, expected.len() as u8];
+            want.extend(&expected);
+            assert_eq!(out, want, "{v}");
+            assert_eq!(decode_value(&out, None).unwrap(), Value::Decimal(big, 3));
+        }
     }
 }

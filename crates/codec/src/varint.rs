@@ -2,6 +2,7 @@
 
 use crate::error::CodecError;
 
+#[inline(always)]
 pub(crate) fn put_u64(out: &mut impl Sink, mut v: u64) {
     while v >= 0x80 {
         out.push_byte((v as u8) | 0x80);
@@ -10,6 +11,7 @@ pub(crate) fn put_u64(out: &mut impl Sink, mut v: u64) {
     out.push_byte(v as u8);
 }
 
+#[inline(always)]
 pub(crate) fn put_i64(out: &mut impl Sink, v: i64) {
     put_u64(out, ((v << 1) ^ (v >> 63)) as u64);
 }
@@ -21,18 +23,22 @@ pub(crate) trait Sink {
 }
 
 impl Sink for Vec<u8> {
+    #[inline(always)]
     fn push_byte(&mut self, b: u8) {
         self.push(b);
     }
+    #[inline(always)]
     fn push_slice(&mut self, s: &[u8]) {
         self.extend_from_slice(s);
     }
 }
 
 impl Sink for ferry_plugin_abi::abi_stable::std_types::RVec<u8> {
+    #[inline(always)]
     fn push_byte(&mut self, b: u8) {
         self.push(b);
     }
+    #[inline(always)]
     fn push_slice(&mut self, s: &[u8]) {
         self.extend_from_copy_slice(s);
     }
