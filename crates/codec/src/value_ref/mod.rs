@@ -2,6 +2,7 @@
 //! borrow from the batch arena, containers read their items when iterated, nothing allocates.
 
 mod containers;
+mod short;
 mod struct_ref;
 mod walk;
 

@@ -3,7 +3,7 @@
 
 use ferry_data::SchemaRef;
 
-use super::{ArrayRef, DecimalRef, MapRef, StructRef, ValueRef};
+use super::{short, ArrayRef, DecimalRef, MapRef, StructRef, ValueRef};
 use crate::error::CodecError;
 use crate::value::{
     narrow, ARRAY, BYTES, DATE, DECIMAL, FALSE, FLOAT32, FLOAT64, INT16, INT32, INT64, INT8, MAP,
@@ -51,7 +51,7 @@ pub(crate) fn check(
             let bytes = c.take(n)?;
             // ASCII (inline, a word at a time) is valid UTF-8; only other text needs the full
             // check. Same result as `from_utf8`, cheaper for the usual short ASCII strings.
-            if !bytes.is_ascii() {
+            if !short::is_ascii(bytes) {
                 std::str::from_utf8(bytes).map_err(|_| CodecError::BadUtf8)?;
             }
         }
@@ -102,8 +102,9 @@ pub(crate) fn check_struct<'a>(
     })
 }
 
-/// The items of an array, map or struct whose tag was just read. One call site of [`check`], so
-/// that the frame stays small in unoptimised builds too (nesting goes [`MAX_DEPTH`] deep).
+/// The items of an array, map or struct whose tag was just read. One call site of [`check`] per
+/// loop, so that the frame stays small in unoptimised builds too (nesting goes [`MAX_DEPTH`]
+/// deep).
 #[inline(never)]
 fn check_container(
     c: &mut Cursor<'_>,
@@ -111,31 +112,72 @@ fn check_container(
     schema: Option<&SchemaRef>,
     depth: usize,
 ) -> Result<(), CodecError> {
-    let n = match tag {
-        STRUCT => {
-            let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
-            let n = c.len()?;
-            if n != schema.fields.len() {
-                return Err(CodecError::StructArity {
-                    expected: schema.fields.len(),
-                    found: n,
-                });
-            }
-            n
+    if tag == STRUCT {
+        let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
+        let n = c.len()?;
+        if n != schema.fields.len() {
+            return Err(CodecError::StructArity {
+                expected: schema.fields.len(),
+                found: n,
+            });
         }
-        MAP => c.len()?.saturating_mul(2),
-        _ => c.len()?,
+        for field in &schema.fields {
+            check(c, Some(&field.schema), depth + 1)?;
+        }
+        return Ok(());
+    }
+    // An array's items all have the value schema; a map's alternate key, value, key, …
+    let values = schema.and_then(|s| s.value_schema.as_ref());
+    let (n, keys) = match tag {
+        MAP => (
+            c.len()?.saturating_mul(2),
+            schema.and_then(|s| s.key_schema.as_ref()),
+        ),
+        _ => (c.len()?, values),
     };
     for i in 0..n {
-        let child = match (tag, schema) {
-            (STRUCT, Some(s)) => s.fields.get(i).map(|f| &f.schema),
-            (MAP, Some(s)) if i % 2 == 0 => s.key_schema.as_ref(),
-            (_, Some(s)) => s.value_schema.as_ref(),
-            (_, None) => None,
-        };
-        check(c, child, depth + 1)?;
+        check(c, if i % 2 == 0 { keys } else { values }, depth + 1)?;
     }
     Ok(())
+}
+
+/// Move the cursor past one value: scalars inline, containers through [`skip_n`].
+#[inline(always)]
+pub(crate) fn skip_one(c: &mut Cursor<'_>) -> Option<()> {
+    match c.byte().ok()? {
+        NULL | FALSE | TRUE => {}
+        INT8 => {
+            c.take(1).ok()?;
+        }
+        INT16 | INT32 | INT64 | DATE | TIME | TIMESTAMP => {
+            c.u64().ok()?;
+        }
+        FLOAT32 => {
+            c.take(4).ok()?;
+        }
+        FLOAT64 => {
+            c.take(8).ok()?;
+        }
+        STRING | BYTES => {
+            let len = c.len().ok()?;
+            c.take(len).ok()?;
+        }
+        ARRAY | STRUCT => {
+            let n = c.len().ok()?;
+            skip_n(c, n)?;
+        }
+        MAP => {
+            let n = c.len().ok()?;
+            skip_n(c, n.saturating_mul(2))?;
+        }
+        DECIMAL => {
+            c.u64().ok()?;
+            let len = c.len().ok()?;
+            c.take(len).ok()?;
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 /// Move the cursor past `n` values. One loop, no recursion: a container only adds its items to
@@ -235,7 +277,7 @@ pub(crate) fn read_head<'a>(
                 if let Some(slot) = i.checked_sub(1).and_then(|j| starts.get_mut(j)) {
                     *slot = u16::try_from(c.pos - first).unwrap_or(UNKNOWN_START);
                 }
-                skip_n(c, 1)?;
+                skip_one(c)?;
             }
             ValueRef::Struct(StructRef {
                 schema,
