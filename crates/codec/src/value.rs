@@ -30,10 +30,16 @@ pub fn encode_value(out: &mut Vec<u8>, value: &Value) {
     put_value(out, value);
 }
 
-/// Append one value. Scalars are written inline (also in the loops over a container's items);
-/// only nested containers recurse, through [`put_container`].
-#[inline(always)]
+/// Append one value. Out of line: the writer's per-record code stays small enough to inline.
+#[inline(never)]
 pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
+    put_item(out, value);
+}
+
+/// [`put_value`], inline: scalars are written in place (also in the loops over a container's
+/// items); only nested containers recurse, through [`put_container`].
+#[inline(always)]
+fn put_item(out: &mut impl Sink, value: &Value) {
     match value {
         Value::Null => out.push_byte(NULL),
         Value::Boolean(false) => out.push_byte(FALSE),
@@ -86,25 +92,25 @@ fn put_container(out: &mut impl Sink, value: &Value) {
             out.push_byte(ARRAY);
             put_u64(out, items.len() as u64);
             for item in items {
-                put_value(out, item);
+                put_item(out, item);
             }
         }
         Value::Map(entries) => {
             out.push_byte(MAP);
             put_u64(out, entries.len() as u64);
             for (k, v) in entries {
-                put_value(out, k);
-                put_value(out, v);
+                put_item(out, k);
+                put_item(out, v);
             }
         }
         Value::Struct(s) => {
             out.push_byte(STRUCT);
             put_u64(out, s.values().len() as u64);
             for v in s.values() {
-                put_value(out, v);
+                put_item(out, v);
             }
         }
-        _ => put_value(out, value),
+        _ => put_item(out, value),
     }
 }
 
@@ -150,6 +156,10 @@ pub(crate) fn read_value(
     read_nested(c, schema, 0)
 }
 
+/// One value at `depth`. Scalars are decoded inline (also in the loops over a container's items);
+/// only nested containers recurse, through [`read_container`]. Not inlined in unoptimised builds,
+/// whose frames would be too large for [`MAX_DEPTH`] levels of nesting on a test thread's stack.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn read_nested(
     c: &mut Cursor<'_>,
     schema: Option<&SchemaRef>,
@@ -182,6 +192,28 @@ fn read_nested(
             let n = c.len()?;
             Value::Bytes(c.take(n)?.to_vec())
         }
+        ARRAY | MAP | STRUCT => read_container(c, tag, schema, depth)?,
+        DECIMAL => {
+            let scale = narrow(c.i64()?)?;
+            let n = c.len()?;
+            Value::Decimal(unscaled_bigint(c.take(n)?), scale)
+        }
+        DATE => Value::Date(narrow(c.i64()?)?),
+        TIME => Value::Time(narrow(c.i64()?)?),
+        TIMESTAMP => Value::Timestamp(c.i64()?),
+        other => return Err(CodecError::BadTag(other)),
+    })
+}
+
+/// The items of an array, map or struct whose tag was just read.
+#[inline(never)]
+fn read_container(
+    c: &mut Cursor<'_>,
+    tag: u8,
+    schema: Option<&SchemaRef>,
+    depth: usize,
+) -> Result<Value, CodecError> {
+    Ok(match tag {
         ARRAY => {
             let n = c.len()?;
             let items_schema = schema.and_then(|s| s.value_schema.as_ref());
@@ -203,7 +235,7 @@ fn read_nested(
             }
             Value::Map(entries)
         }
-        STRUCT => {
+        _ => {
             let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
             let n = c.len()?;
             if n != schema.fields.len() {
@@ -218,15 +250,6 @@ fn read_nested(
             }
             Value::Struct(Struct::from_values_unchecked(schema.clone(), values))
         }
-        DECIMAL => {
-            let scale = narrow(c.i64()?)?;
-            let n = c.len()?;
-            Value::Decimal(unscaled_bigint(c.take(n)?), scale)
-        }
-        DATE => Value::Date(narrow(c.i64()?)?),
-        TIME => Value::Time(narrow(c.i64()?)?),
-        TIMESTAMP => Value::Timestamp(c.i64()?),
-        other => return Err(CodecError::BadTag(other)),
     })
 }
 

@@ -175,6 +175,7 @@ impl<'a> BatchWriter<'a> {
         (self.state.schemas.len() - 1) as u32
     }
 
+    #[inline(always)]
     fn payload(&mut self, p: Payload<'_>) -> Result<(u32, Span), CodecError> {
         match p {
             Payload::Null => Ok((NO_SCHEMA, Span::NULL)),
