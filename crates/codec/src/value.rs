@@ -268,10 +268,10 @@ pub(crate) fn unscaled_i64(bytes: &[u8]) -> Option<i64> {
     if !(1..=8).contains(&n) {
         return None;
     }
-    let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
-    let mut be = [fill; 8];
-    be[8 - n..].copy_from_slice(bytes);
-    Some(i64::from_be_bytes(be))
+    // Sign-extend from the first byte, then shift the bytes in (no `memcpy` call for the
+    // variable-length copy into a word).
+    let sign = i64::from(bytes[0] as i8) >> 8;
+    Some(bytes.iter().fold(sign, |v, &b| (v << 8) | i64::from(b)))
 }
 
 /// The payload of a value encoded as a string or bytes, without decoding (the fast path for
@@ -317,6 +317,7 @@ mod tests {
             want.extend(&expected);
             assert_eq!(out, want, "{v}");
             assert_eq!(decode_value(&out, None).unwrap(), Value::Decimal(big, 3));
+            assert_eq!(unscaled_i64(&expected), Some(v));
         }
     }
 }

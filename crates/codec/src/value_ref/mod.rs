@@ -2,7 +2,6 @@
 //! borrow from the batch arena, containers read their items when iterated, nothing allocates.
 
 mod containers;
-mod short;
 mod struct_ref;
 mod walk;
 

@@ -6,7 +6,8 @@ use std::fmt;
 use ferry_data::{Field, SchemaRef, Struct};
 
 use super::walk::{read, read_head, skip_n, KNOWN_STARTS, UNKNOWN_START};
-use super::{short, ValueRef};
+use super::ValueRef;
+use crate::short;
 use crate::varint::Cursor;
 
 /// A struct value: one value per field of its schema, read when asked for.

@@ -3,8 +3,9 @@
 
 use ferry_data::SchemaRef;
 
-use super::{short, ArrayRef, DecimalRef, MapRef, StructRef, ValueRef};
+use super::{ArrayRef, DecimalRef, MapRef, StructRef, ValueRef};
 use crate::error::CodecError;
+use crate::short;
 use crate::value::{
     narrow, ARRAY, BYTES, DATE, DECIMAL, FALSE, FLOAT32, FLOAT64, INT16, INT32, INT64, INT8, MAP,
     MAX_DEPTH, NULL, STRING, STRUCT, TIME, TIMESTAMP, TRUE,
