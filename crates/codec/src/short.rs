@@ -13,6 +13,12 @@ pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
         if let (Some(a), Some(b)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
             return (u64::from_le_bytes(*a) | u64::from_le_bytes(*b)) & HIGH_BITS == 0;
         }
+    } else if (17..=32).contains(&n) {
+        // The first 16 and the last 16 bytes, which overlap.
+        if let (Some(a), Some(b)) = (bytes.first_chunk::<16>(), bytes.last_chunk::<16>()) {
+            let (a, b) = (u128::from_le_bytes(*a), u128::from_le_bytes(*b));
+            return (a | b) & (u128::from(HIGH_BITS) * 0x1_0000_0000_0000_0001) == 0;
+        }
     } else if (4..8).contains(&n) {
         if let (Some(a), Some(b)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
             return (u32::from_le_bytes(*a) | u32::from_le_bytes(*b)) & 0x8080_8080 == 0;
