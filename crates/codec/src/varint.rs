@@ -46,8 +46,8 @@ impl Sink for ferry_plugin_abi::abi_stable::std_types::RVec<u8> {
 
 /// The cursor ran past the end of its bytes (or read an over-long varint): becomes
 /// [`CodecError::Truncated`] through `?`. Zero-sized, so that the cursor's results come back in
-/// registers instead of through memory as a `Result<_, CodecError>` would (measured with
-/// callgrind: about a fifth of the view's instructions were such returns).
+/// registers instead of through memory as a `Result<_, CodecError>` would (callgrind, boundary
+/// benchmark: 5% fewer instructions for the value view).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Truncated;
 
