@@ -16,6 +16,9 @@
 # headline is the median: on a shared machine a few slow samples (another process scheduled on
 # the core) pull the mean up, while the median stays put. The mean and its 95% interval are
 # printed next to it.
+#
+# On a busy machine, compare two versions with scripts/callgrind-abi.sh instead (instructions
+# per record, independent of the load).
 set -Eeuo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -39,7 +39,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use ferry_codec::{BatchReader, BatchWriter, EncodeRecord, Payload, SchemaCache, WriterState};
 use ferry_data::{logical, Schema, SchemaRef, Struct, Type, Value};
 use ferry_plugin_abi::abi_stable::sabi_trait::TD_Opaque;
@@ -742,106 +742,171 @@ fn audit(fx: &Fixture) {
 // ---------------------------------------------------------------------------------------------
 // Benchmarks
 
+/// The measured routines: (group, name). Each returns something derived from its work, for
+/// `black_box`.
+const CASES: [(&str, &str); 13] = [
+    ("a_passthrough_sink", "host_encode"),
+    ("a_passthrough_sink", "put_read"),
+    ("a_passthrough_sink", "encode_put_read"),
+    ("b_struct_sink", "host_encode"),
+    ("b_struct_sink", "put_decode"),
+    ("b_struct_sink", "encode_put_decode"),
+    ("b_struct_sink", "put_view"),
+    ("b_struct_sink", "encode_put_view"),
+    ("c_struct_source", "poll"),
+    ("c_struct_source", "host_read"),
+    ("c_struct_source", "poll_read"),
+    ("c_struct_source", "ack_commit"),
+    ("c_struct_source", "poll_owned_read"),
+];
+
+/// One 1000-record batch of the case `group/name`, with its own buffers and task, prepared
+/// (input batches encoded once) so that every call does the same work.
+fn routine<'a>(fx: &'a Fixture, group: &str, name: &str) -> Box<dyn FnMut() -> u64 + 'a> {
+    let mut buf = BatchBuf::new();
+    let mut state = WriterState::default();
+    let sink = |class| sink_task(&fx.module, class);
+    match (group, name) {
+        ("a_passthrough_sink", "host_encode") => Box::new(move || {
+            encode_sink_batch(&mut buf, &mut state, fx.raw_values());
+            buf.len() as u64
+        }),
+        ("a_passthrough_sink", "put_read") => {
+            let mut task = sink(plugin::BYTES_SINK);
+            encode_sink_batch(&mut buf, &mut state, fx.raw_values());
+            Box::new(move || {
+                put(&mut task, &buf);
+                sink_result()
+            })
+        }
+        ("a_passthrough_sink", "encode_put_read") => {
+            let mut task = sink(plugin::BYTES_SINK);
+            Box::new(move || {
+                encode_sink_batch(&mut buf, &mut state, fx.raw_values());
+                put(&mut task, &buf);
+                sink_result()
+            })
+        }
+        ("b_struct_sink", "host_encode") => Box::new(move || {
+            encode_sink_batch(&mut buf, &mut state, fx.order_values());
+            buf.len() as u64
+        }),
+        ("b_struct_sink", "put_decode" | "put_view") => {
+            let class = if name == "put_view" {
+                plugin::VIEW_SINK
+            } else {
+                plugin::STRUCT_SINK
+            };
+            let mut task = sink(class);
+            encode_sink_batch(&mut buf, &mut state, fx.order_values());
+            Box::new(move || {
+                put(&mut task, &buf);
+                sink_result()
+            })
+        }
+        ("b_struct_sink", "encode_put_decode" | "encode_put_view") => {
+            let class = if name == "encode_put_view" {
+                plugin::VIEW_SINK
+            } else {
+                plugin::STRUCT_SINK
+            };
+            let mut task = sink(class);
+            Box::new(move || {
+                encode_sink_batch(&mut buf, &mut state, fx.order_values());
+                put(&mut task, &buf);
+                sink_result()
+            })
+        }
+        ("c_struct_source", "poll") => {
+            let mut task = source_task(&fx.module, "{}");
+            Box::new(move || {
+                poll(&mut task, &mut buf);
+                buf.len() as u64
+            })
+        }
+        ("c_struct_source", "host_read") => {
+            let mut task = source_task(&fx.module, "{}");
+            let mut cache = SchemaCache::default();
+            poll(&mut task, &mut buf);
+            Box::new(move || read_source_batch(&buf, &mut cache))
+        }
+        ("c_struct_source", "poll_read" | "poll_owned_read") => {
+            let config = if name == "poll_owned_read" {
+                r#"{"owned":"true"}"#
+            } else {
+                "{}"
+            };
+            let mut task = source_task(&fx.module, config);
+            let mut cache = SchemaCache::default();
+            Box::new(move || {
+                poll(&mut task, &mut buf);
+                read_source_batch(&buf, &mut cache)
+            })
+        }
+        ("c_struct_source", "ack_commit") => {
+            let mut task = source_task(&fx.module, "{}");
+            poll(&mut task, &mut buf);
+            let sources = source_texts(&buf);
+            Box::new(move || {
+                encode_acks(&mut buf, &mut state, &sources);
+                commit_records(&mut task, &buf);
+                buf.len() as u64
+            })
+        }
+        _ => unreachable!("unknown case {group}/{name}"),
+    }
+}
+
 fn boundary(c: &mut Criterion) {
     let fx = Fixture::new();
     audit(&fx);
-    let mut buf = BatchBuf::new();
-    let mut state = WriterState::default();
+    for group_name in ["a_passthrough_sink", "b_struct_sink", "c_struct_source"] {
+        let mut group = c.benchmark_group(group_name);
+        group.throughput(Throughput::Elements(BATCH as u64));
+        for (_, name) in CASES.iter().filter(|(g, _)| *g == group_name) {
+            let mut run = routine(&fx, group_name, name);
+            group.bench_function(*name, |b| b.iter(|| black_box(run())));
+        }
+        group.finish();
+    }
+}
 
-    // (a) pass-through sink
-    let mut group = c.benchmark_group("a_passthrough_sink");
-    group.throughput(Throughput::Elements(BATCH as u64));
-    let mut task = sink_task(&fx.module, plugin::BYTES_SINK);
-    group.bench_function("host_encode", |b| {
-        b.iter(|| encode_sink_batch(&mut buf, &mut state, fx.raw_values()))
-    });
-    encode_sink_batch(&mut buf, &mut state, fx.raw_values());
-    group.bench_function("put_read", |b| {
-        b.iter(|| {
-            put(&mut task, &buf);
-            black_box(sink_result())
-        })
-    });
-    group.bench_function("encode_put_read", |b| {
-        b.iter(|| {
-            encode_sink_batch(&mut buf, &mut state, fx.raw_values());
-            put(&mut task, &buf);
-            black_box(sink_result())
-        })
-    });
-    group.finish();
+/// The calls an instruction count covers (`scripts/callgrind-abi.sh` collects inside this
+/// function only, so set-up and the warm-up call are not counted).
+#[inline(never)]
+fn measured(run: &mut dyn FnMut() -> u64, iterations: u64) {
+    for _ in 0..iterations {
+        black_box(run());
+    }
+}
 
-    // (b) struct sink
-    let mut group = c.benchmark_group("b_struct_sink");
-    group.throughput(Throughput::Elements(BATCH as u64));
-    let mut task = sink_task(&fx.module, plugin::STRUCT_SINK);
-    group.bench_function("host_encode", |b| {
-        b.iter(|| encode_sink_batch(&mut buf, &mut state, fx.order_values()))
-    });
-    encode_sink_batch(&mut buf, &mut state, fx.order_values());
-    group.bench_function("put_decode", |b| {
-        b.iter(|| {
-            put(&mut task, &buf);
-            black_box(sink_result())
-        })
-    });
-    group.bench_function("encode_put_decode", |b| {
-        b.iter(|| {
-            encode_sink_batch(&mut buf, &mut state, fx.order_values());
-            put(&mut task, &buf);
-            black_box(sink_result())
-        })
-    });
-    let mut view_task = sink_task(&fx.module, plugin::VIEW_SINK);
-    encode_sink_batch(&mut buf, &mut state, fx.order_values());
-    group.bench_function("put_view", |b| {
-        b.iter(|| {
-            put(&mut view_task, &buf);
-            black_box(sink_result())
-        })
-    });
-    group.bench_function("encode_put_view", |b| {
-        b.iter(|| {
-            encode_sink_batch(&mut buf, &mut state, fx.order_values());
-            put(&mut view_task, &buf);
-            black_box(sink_result())
-        })
-    });
-    group.finish();
-
-    // (c) struct source
-    let mut group = c.benchmark_group("c_struct_source");
-    group.throughput(Throughput::Elements(BATCH as u64));
-    let mut task = source_task(&fx.module, "{}");
-    let mut cache = SchemaCache::default();
-    group.bench_function("poll", |b| b.iter(|| poll(&mut task, &mut buf)));
-    poll(&mut task, &mut buf);
-    group.bench_function("host_read", |b| {
-        b.iter(|| black_box(read_source_batch(&buf, &mut cache)))
-    });
-    group.bench_function("poll_read", |b| {
-        b.iter(|| {
-            poll(&mut task, &mut buf);
-            black_box(read_source_batch(&buf, &mut cache))
-        })
-    });
-    let sources = source_texts(&buf);
-    let mut acks = BatchBuf::new();
-    let mut ack_state = WriterState::default();
-    group.bench_function("ack_commit", |b| {
-        b.iter(|| {
-            encode_acks(&mut acks, &mut ack_state, &sources);
-            commit_records(&mut task, &acks);
-        })
-    });
-    let mut owned = source_task(&fx.module, r#"{"owned":"true"}"#);
-    group.bench_function("poll_owned_read", |b| {
-        b.iter(|| {
-            poll(&mut owned, &mut buf);
-            black_box(read_source_batch(&buf, &mut cache))
-        })
-    });
-    group.finish();
+/// `BOUNDARY_ITERATIONS=N boundary [--exact] [FILTER…]`: instead of criterion, call each case
+/// whose `group/name` contains a FILTER (equals one, with `--exact`) N times after one warm-up
+/// call, for instruction counts (`valgrind --tool=callgrind`) that do not depend on the
+/// machine's load.
+fn fixed_iterations(iterations: u64) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let exact = args.iter().any(|a| a == "--exact");
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let fx = Fixture::new();
+    for (group, name) in CASES {
+        let id = format!("{group}/{name}");
+        let selected = filters.is_empty()
+            || filters.iter().any(|f| {
+                if exact {
+                    id == **f
+                } else {
+                    id.contains(f.as_str())
+                }
+            });
+        if !selected {
+            continue;
+        }
+        let mut run = routine(&fx, group, name);
+        black_box(run());
+        measured(&mut run, iterations);
+        println!("{id}: {iterations} x {BATCH} records");
+    }
 }
 
 fn config() -> Criterion {
@@ -857,4 +922,14 @@ criterion_group! {
     config = config();
     targets = boundary
 }
-criterion_main!(benches);
+
+fn main() {
+    match std::env::var("BOUNDARY_ITERATIONS").map(|n| n.parse::<u64>()) {
+        Ok(Ok(n)) => fixed_iterations(n),
+        Ok(Err(e)) => panic!("BOUNDARY_ITERATIONS: {e}"),
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

@@ -12,6 +12,7 @@
 mod error;
 mod reader;
 mod schema;
+mod short;
 mod value;
 mod value_ref;
 mod varint;

@@ -30,7 +30,16 @@ pub fn encode_value(out: &mut Vec<u8>, value: &Value) {
     put_value(out, value);
 }
 
+/// Append one value. Out of line: the writer's per-record code stays small enough to inline.
+#[inline(never)]
 pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
+    put_item(out, value);
+}
+
+/// [`put_value`], inline: scalars are written in place (also in the loops over a container's
+/// items); only nested containers recurse, through [`put_container`].
+#[inline(always)]
+fn put_item(out: &mut impl Sink, value: &Value) {
     match value {
         Value::Null => out.push_byte(NULL),
         Value::Boolean(false) => out.push_byte(FALSE),
@@ -52,48 +61,21 @@ pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
         }
         Value::String(s) => put_bytes(out, STRING, s.as_bytes()),
         Value::Bytes(b) => put_bytes(out, BYTES, b),
-        Value::Array(items) => {
-            out.push_byte(ARRAY);
-            put_u64(out, items.len() as u64);
-            for item in items {
-                put_value(out, item);
-            }
-        }
-        Value::Map(entries) => {
-            out.push_byte(MAP);
-            put_u64(out, entries.len() as u64);
-            for (k, v) in entries {
-                put_value(out, k);
-                put_value(out, v);
-            }
-        }
-        Value::Struct(s) => {
-            out.push_byte(STRUCT);
-            put_u64(out, s.values().len() as u64);
-            for v in s.values() {
-                put_value(out, v);
-            }
-        }
+        Value::Array(_) | Value::Map(_) | Value::Struct(_) => put_container(out, value),
         Value::Decimal(unscaled, scale) => {
             out.push_byte(DECIMAL);
             put_i64(out, i64::from(*scale));
-            if let Ok(small) = i64::try_from(unscaled) {
-                // The same minimal two's complement bytes as `to_signed_bytes_be`, without
-                // allocating.
-                let bytes = small.to_be_bytes();
-                let mut start = 0;
-                while start < 7
-                    && ((bytes[start] == 0 && bytes[start + 1] & 0x80 == 0)
-                        || (bytes[start] == 0xff && bytes[start + 1] & 0x80 != 0))
-                {
-                    start += 1;
+            match i64::try_from(unscaled) {
+                Ok(small) => {
+                    // The same minimal two's complement bytes as `to_signed_bytes_be`, without
+                    // allocating: the significant bits, a sign bit, rounded up to bytes.
+                    let bytes = small.to_be_bytes();
+                    let bits = 64 - (small ^ (small >> 63)).leading_zeros() as usize + 1;
+                    let n = bits.div_ceil(8);
+                    put_u64(out, n as u64);
+                    out.push_slice(&bytes[8 - n..]);
                 }
-                put_u64(out, (8 - start) as u64);
-                out.push_slice(&bytes[start..]);
-            } else {
-                let bytes = unscaled.to_signed_bytes_be();
-                put_u64(out, bytes.len() as u64);
-                out.push_slice(&bytes);
+                Err(_) => put_big_unscaled(out, unscaled),
             }
         }
         Value::Date(v) => tagged_int(out, DATE, i64::from(*v)),
@@ -102,11 +84,51 @@ pub(crate) fn put_value(out: &mut impl Sink, value: &Value) {
     }
 }
 
+/// An array, map or struct (anything else is written by [`put_value`]).
+#[inline(never)]
+fn put_container(out: &mut impl Sink, value: &Value) {
+    match value {
+        Value::Array(items) => {
+            out.push_byte(ARRAY);
+            put_u64(out, items.len() as u64);
+            for item in items {
+                put_item(out, item);
+            }
+        }
+        Value::Map(entries) => {
+            out.push_byte(MAP);
+            put_u64(out, entries.len() as u64);
+            for (k, v) in entries {
+                put_item(out, k);
+                put_item(out, v);
+            }
+        }
+        Value::Struct(s) => {
+            out.push_byte(STRUCT);
+            put_u64(out, s.values().len() as u64);
+            for v in s.values() {
+                put_item(out, v);
+            }
+        }
+        _ => put_item(out, value),
+    }
+}
+
+/// The unscaled value of a decimal that does not fit in an `i64`.
+#[inline(never)]
+fn put_big_unscaled(out: &mut impl Sink, unscaled: &BigInt) {
+    let bytes = unscaled.to_signed_bytes_be();
+    put_u64(out, bytes.len() as u64);
+    out.push_slice(&bytes);
+}
+
+#[inline(always)]
 fn tagged_int(out: &mut impl Sink, tag: u8, v: i64) {
     out.push_byte(tag);
     put_i64(out, v);
 }
 
+#[inline(always)]
 pub(crate) fn put_bytes(out: &mut impl Sink, tag: u8, b: &[u8]) {
     out.push_byte(tag);
     put_u64(out, b.len() as u64);
@@ -134,6 +156,10 @@ pub(crate) fn read_value(
     read_nested(c, schema, 0)
 }
 
+/// One value at `depth`. Scalars are decoded inline (also in the loops over a container's items);
+/// only nested containers recurse, through [`read_container`]. Not inlined in unoptimised builds,
+/// whose frames would be too large for [`MAX_DEPTH`] levels of nesting on a test thread's stack.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn read_nested(
     c: &mut Cursor<'_>,
     schema: Option<&SchemaRef>,
@@ -166,6 +192,28 @@ fn read_nested(
             let n = c.len()?;
             Value::Bytes(c.take(n)?.to_vec())
         }
+        ARRAY | MAP | STRUCT => read_container(c, tag, schema, depth)?,
+        DECIMAL => {
+            let scale = narrow(c.i64()?)?;
+            let n = c.len()?;
+            Value::Decimal(unscaled_bigint(c.take(n)?), scale)
+        }
+        DATE => Value::Date(narrow(c.i64()?)?),
+        TIME => Value::Time(narrow(c.i64()?)?),
+        TIMESTAMP => Value::Timestamp(c.i64()?),
+        other => return Err(CodecError::BadTag(other)),
+    })
+}
+
+/// The items of an array, map or struct whose tag was just read.
+#[inline(never)]
+fn read_container(
+    c: &mut Cursor<'_>,
+    tag: u8,
+    schema: Option<&SchemaRef>,
+    depth: usize,
+) -> Result<Value, CodecError> {
+    Ok(match tag {
         ARRAY => {
             let n = c.len()?;
             let items_schema = schema.and_then(|s| s.value_schema.as_ref());
@@ -187,7 +235,7 @@ fn read_nested(
             }
             Value::Map(entries)
         }
-        STRUCT => {
+        _ => {
             let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
             let n = c.len()?;
             if n != schema.fields.len() {
@@ -202,15 +250,6 @@ fn read_nested(
             }
             Value::Struct(Struct::from_values_unchecked(schema.clone(), values))
         }
-        DECIMAL => {
-            let scale = narrow(c.i64()?)?;
-            let n = c.len()?;
-            Value::Decimal(unscaled_bigint(c.take(n)?), scale)
-        }
-        DATE => Value::Date(narrow(c.i64()?)?),
-        TIME => Value::Time(narrow(c.i64()?)?),
-        TIMESTAMP => Value::Timestamp(c.i64()?),
-        other => return Err(CodecError::BadTag(other)),
     })
 }
 
@@ -229,10 +268,10 @@ pub(crate) fn unscaled_i64(bytes: &[u8]) -> Option<i64> {
     if !(1..=8).contains(&n) {
         return None;
     }
-    let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
-    let mut be = [fill; 8];
-    be[8 - n..].copy_from_slice(bytes);
-    Some(i64::from_be_bytes(be))
+    // Sign-extend from the first byte, then shift the bytes in (no `memcpy` call for the
+    // variable-length copy into a word).
+    let sign = i64::from(bytes[0] as i8) >> 8;
+    Some(bytes.iter().fold(sign, |v, &b| (v << 8) | i64::from(b)))
 }
 
 /// The payload of a value encoded as a string or bytes, without decoding (the fast path for
@@ -246,5 +285,39 @@ pub(crate) fn raw_payload(bytes: &[u8]) -> Option<&[u8]> {
             c.take(n).ok()
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+
+    use super::*;
+
+    /// The i64 fast path writes what `to_signed_bytes_be` (Java's `toByteArray`) would.
+    #[test]
+    fn small_decimals_are_minimal_twos_complement() {
+        let mut values = vec![0i64, 1, -1, i64::MIN, i64::MAX];
+        for s in 0..64 {
+            let p = 1i64 << s;
+            values.extend([
+                p,
+                p.wrapping_sub(1),
+                p.wrapping_neg(),
+                p.wrapping_neg().wrapping_sub(1),
+                p.wrapping_add(1),
+            ]);
+        }
+        for v in values {
+            let big = BigInt::from(v);
+            let mut out = Vec::new();
+            encode_value(&mut out, &Value::Decimal(big.clone(), 3));
+            let expected = big.to_signed_bytes_be();
+            let mut want = vec![DECIMAL, 6, expected.len() as u8];
+            want.extend(&expected);
+            assert_eq!(out, want, "{v}");
+            assert_eq!(decode_value(&out, None).unwrap(), Value::Decimal(big, 3));
+            assert_eq!(unscaled_i64(&expected), Some(v));
+        }
     }
 }

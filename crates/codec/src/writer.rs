@@ -7,6 +7,7 @@ use ferry_plugin_abi::{BatchBuf, RecordHeader, Span, TimestampType, NO_SCHEMA};
 
 use crate::error::CodecError;
 use crate::schema::put_schema;
+use crate::short;
 use crate::value::{put_bytes, put_value, BYTES};
 use crate::varint::{put_u64, Sink};
 
@@ -135,7 +136,10 @@ impl<'a> BatchWriter<'a> {
 
     fn topic_index(&mut self, topic: &str) -> Result<u32, CodecError> {
         if let Some(i) = self.state.last_topic {
-            if self.topic_at(i) == Some(topic.as_bytes()) {
+            if self
+                .topic_at(i)
+                .is_some_and(|t| short::same(t, topic.as_bytes()))
+            {
                 return Ok(i);
             }
         }
@@ -175,6 +179,7 @@ impl<'a> BatchWriter<'a> {
         (self.state.schemas.len() - 1) as u32
     }
 
+    #[inline(always)]
     fn payload(&mut self, p: Payload<'_>) -> Result<(u32, Span), CodecError> {
         match p {
             Payload::Null => Ok((NO_SCHEMA, Span::NULL)),

@@ -7,6 +7,7 @@ use ferry_data::{Field, SchemaRef, Struct};
 
 use super::walk::{read, read_head, skip_n, KNOWN_STARTS, UNKNOWN_START};
 use super::ValueRef;
+use crate::short;
 use crate::varint::Cursor;
 
 /// A struct value: one value per field of its schema, read when asked for.
@@ -31,12 +32,12 @@ impl<'a> StructRef<'a> {
     /// value once).
     #[inline]
     pub fn field(&self, name: &str) -> Option<ValueRef<'a>> {
-        // Length and first byte before comparing the whole name: field names are short and
-        // mostly differ at once, so most candidates are rejected without a `memcmp` call.
-        let first = name.as_bytes().first();
-        let index = self.schema.fields.iter().position(|f| {
-            f.name.len() == name.len() && f.name.as_bytes().first() == first && f.name == name
-        })?;
+        // Field names are short: compared inline, a word at a time, without a `memcmp` call.
+        let index = self
+            .schema
+            .fields
+            .iter()
+            .position(|f| short::same(f.name.as_bytes(), name.as_bytes()))?;
         self.get(index)
     }
 
@@ -50,7 +51,9 @@ impl<'a> StructRef<'a> {
             _ => (index, 0),
         };
         let mut c = Cursor::new(self.body.get(start..)?);
-        skip_n(&mut c, skip)?;
+        if skip > 0 {
+            skip_n(&mut c, skip)?;
+        }
         read_head(&mut c, Some(&field.schema))
     }
 

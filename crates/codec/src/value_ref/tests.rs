@@ -161,6 +161,38 @@ fn logical_types_match_the_owned_decode() {
     );
 }
 
+/// Strings of every length the inline ASCII check treats differently (0–3, 4–7, 8–16, 17–32,
+/// longer), with non-ASCII text and invalid UTF-8 at every position: the view's single UTF-8
+/// check (its readers do not check again) accepts and refuses exactly what the owned decoder
+/// does, and reads back the same text.
+#[test]
+fn strings_of_every_length_check_utf8_as_the_owned_decode() {
+    let schema = Schema::primitive(Type::String);
+    for n in 0..=40 {
+        let ascii: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        check(&Value::String(ascii.clone()), Some(&schema));
+        let view_of = |bytes: &[u8]| {
+            ValueRef::decode(bytes, Some(&schema)).map(|v| v.as_str().map(str::to_owned))
+        };
+        for i in 0..n {
+            let mut bytes = encode(&Value::String(ascii.clone()));
+            let at = bytes.len() - n + i;
+            // A lone continuation byte, a truncated two-byte sequence, and DEL (still ASCII).
+            for b in [0x80, 0xc3, 0x7f] {
+                bytes[at] = b;
+                same_as_owned(&bytes, Some(&schema));
+            }
+            // Valid two-byte text ("é") ending at the last position.
+            if i + 1 < n {
+                bytes[at] = 0xc3;
+                bytes[at + 1] = 0xa9;
+                let owned = decode_value(&bytes, Some(&schema)).unwrap();
+                assert_eq!(view_of(&bytes).unwrap().map(Value::String), Some(owned));
+            }
+        }
+    }
+}
+
 #[test]
 fn containers_match_the_owned_decode() {
     let strings = Schema::array(Schema::primitive(Type::String)).build();

@@ -5,6 +5,7 @@ use ferry_data::SchemaRef;
 
 use super::{ArrayRef, DecimalRef, MapRef, StructRef, ValueRef};
 use crate::error::CodecError;
+use crate::short;
 use crate::value::{
     narrow, ARRAY, BYTES, DATE, DECIMAL, FALSE, FLOAT32, FLOAT64, INT16, INT32, INT64, INT8, MAP,
     MAX_DEPTH, NULL, STRING, STRUCT, TIME, TIMESTAMP, TRUE,
@@ -51,7 +52,7 @@ pub(crate) fn check(
             let bytes = c.take(n)?;
             // ASCII (inline, a word at a time) is valid UTF-8; only other text needs the full
             // check. Same result as `from_utf8`, cheaper for the usual short ASCII strings.
-            if !bytes.is_ascii() {
+            if !short::is_ascii(bytes) {
                 std::str::from_utf8(bytes).map_err(|_| CodecError::BadUtf8)?;
             }
         }
@@ -102,8 +103,9 @@ pub(crate) fn check_struct<'a>(
     })
 }
 
-/// The items of an array, map or struct whose tag was just read. One call site of [`check`], so
-/// that the frame stays small in unoptimised builds too (nesting goes [`MAX_DEPTH`] deep).
+/// The items of an array, map or struct whose tag was just read. One call site of [`check`] per
+/// loop, so that the frame stays small in unoptimised builds too (nesting goes [`MAX_DEPTH`]
+/// deep).
 #[inline(never)]
 fn check_container(
     c: &mut Cursor<'_>,
@@ -111,31 +113,72 @@ fn check_container(
     schema: Option<&SchemaRef>,
     depth: usize,
 ) -> Result<(), CodecError> {
-    let n = match tag {
-        STRUCT => {
-            let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
-            let n = c.len()?;
-            if n != schema.fields.len() {
-                return Err(CodecError::StructArity {
-                    expected: schema.fields.len(),
-                    found: n,
-                });
-            }
-            n
+    if tag == STRUCT {
+        let schema = schema.ok_or(CodecError::StructWithoutSchema)?;
+        let n = c.len()?;
+        if n != schema.fields.len() {
+            return Err(CodecError::StructArity {
+                expected: schema.fields.len(),
+                found: n,
+            });
         }
-        MAP => c.len()?.saturating_mul(2),
-        _ => c.len()?,
+        for field in &schema.fields {
+            check(c, Some(&field.schema), depth + 1)?;
+        }
+        return Ok(());
+    }
+    // An array's items all have the value schema; a map's alternate key, value, key, …
+    let values = schema.and_then(|s| s.value_schema.as_ref());
+    let (n, keys) = match tag {
+        MAP => (
+            c.len()?.saturating_mul(2),
+            schema.and_then(|s| s.key_schema.as_ref()),
+        ),
+        _ => (c.len()?, values),
     };
     for i in 0..n {
-        let child = match (tag, schema) {
-            (STRUCT, Some(s)) => s.fields.get(i).map(|f| &f.schema),
-            (MAP, Some(s)) if i % 2 == 0 => s.key_schema.as_ref(),
-            (_, Some(s)) => s.value_schema.as_ref(),
-            (_, None) => None,
-        };
-        check(c, child, depth + 1)?;
+        check(c, if i % 2 == 0 { keys } else { values }, depth + 1)?;
     }
     Ok(())
+}
+
+/// Move the cursor past one value: scalars inline, containers through [`skip_n`].
+#[inline(always)]
+pub(crate) fn skip_one(c: &mut Cursor<'_>) -> Option<()> {
+    match c.byte().ok()? {
+        NULL | FALSE | TRUE => {}
+        INT8 => {
+            c.take(1).ok()?;
+        }
+        INT16 | INT32 | INT64 | DATE | TIME | TIMESTAMP => {
+            c.u64().ok()?;
+        }
+        FLOAT32 => {
+            c.take(4).ok()?;
+        }
+        FLOAT64 => {
+            c.take(8).ok()?;
+        }
+        STRING | BYTES => {
+            let len = c.len().ok()?;
+            c.take(len).ok()?;
+        }
+        ARRAY | STRUCT => {
+            let n = c.len().ok()?;
+            skip_n(c, n)?;
+        }
+        MAP => {
+            let n = c.len().ok()?;
+            skip_n(c, n.saturating_mul(2))?;
+        }
+        DECIMAL => {
+            c.u64().ok()?;
+            let len = c.len().ok()?;
+            c.take(len).ok()?;
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 /// Move the cursor past `n` values. One loop, no recursion: a container only adds its items to
@@ -207,7 +250,7 @@ pub(crate) fn read_head<'a>(
             a.copy_from_slice(c.take(8).ok()?);
             ValueRef::Float64(f64::from_le_bytes(a))
         }
-        STRING => ValueRef::String(c.str().ok()?),
+        STRING => ValueRef::String(checked_str(c)?),
         BYTES => {
             let n = c.len().ok()?;
             ValueRef::Bytes(c.take(n).ok()?)
@@ -235,7 +278,7 @@ pub(crate) fn read_head<'a>(
                 if let Some(slot) = i.checked_sub(1).and_then(|j| starts.get_mut(j)) {
                     *slot = u16::try_from(c.pos - first).unwrap_or(UNKNOWN_START);
                 }
-                skip_n(c, 1)?;
+                skip_one(c)?;
             }
             ValueRef::Struct(StructRef {
                 schema,
@@ -256,6 +299,32 @@ pub(crate) fn read_head<'a>(
         TIMESTAMP => ValueRef::Timestamp(c.i64().ok()?),
         _ => return None,
     })
+}
+
+/// The string at the cursor (after its tag), without checking its UTF-8 a second time: only for
+/// bytes that [`check`] accepted, which checked every string's UTF-8 as `decode_value` does
+/// (checking them again on every read was 18% of the view's instructions in the boundary
+/// benchmark). `None` as [`read_head`] for bytes that end early.
+#[inline(always)]
+fn checked_str<'a>(c: &mut Cursor<'a>) -> Option<&'a str> {
+    let n = c.len().ok()?;
+    let bytes = c.take(n).ok()?;
+    debug_assert!(
+        std::str::from_utf8(bytes).is_ok(),
+        "a string view over bytes `check` did not accept"
+    );
+    // SAFETY: the views (`ValueRef`, `StructRef`, `ArrayRef`, `MapRef`) exist only for bytes
+    // that `check` accepted: `ValueRef::decode` and `check_struct` build them after the check,
+    // and every other view is built by `read_head` from a view's own bytes. Their readers
+    // (`read_head`, `read`, `skip_n`) find value boundaries exactly as `check` does (tags and
+    // counts only; schemas never change the framing), and a view's bytes are a shared borrow, so
+    // they cannot change after the check. `check` ran `from_utf8` (or the stricter `is_ascii`)
+    // on these very bytes, the payload of a STRING value, and accepted them. The tests in
+    // `value_ref/tests.rs` compare every view with the owned decoder, including every truncation
+    // and single-byte corruption of every kind of value.
+    #[allow(unsafe_code)]
+    let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+    Some(text)
 }
 
 /// Read one value and move the cursor past it, items included.
