@@ -145,7 +145,32 @@ fn check_container(
 /// Move the cursor past one value: scalars inline, containers through [`skip_n`].
 #[inline(always)]
 pub(crate) fn skip_one(c: &mut Cursor<'_>) -> Option<()> {
-    match c.byte().ok()? {
+    let tag = c.byte().ok()?;
+    match skip_payload(c, tag)? {
+        0 => Some(()),
+        children => skip_n(c, children),
+    }
+}
+
+/// Move the cursor past `n` values. One loop, no recursion: a container only adds its items to
+/// the count still to skip (schemas are not needed: counts are in the bytes). `None` only for
+/// bytes that [`check`] would refuse.
+#[inline]
+pub(crate) fn skip_n(c: &mut Cursor<'_>, mut n: usize) -> Option<()> {
+    while n > 0 {
+        n -= 1;
+        let tag = c.byte().ok()?;
+        n = n.saturating_add(skip_payload(c, tag)?);
+    }
+    Some(())
+}
+
+/// Move the cursor past the payload of a value tagged `tag`; returns how many values follow
+/// as its items (0 for scalars; a map's keys and values both count). `None` for an unknown
+/// tag or truncated bytes.
+#[inline(always)]
+fn skip_payload(c: &mut Cursor<'_>, tag: u8) -> Option<usize> {
+    match tag {
         NULL | FALSE | TRUE => {}
         INT8 => {
             c.take(1).ok()?;
@@ -163,14 +188,8 @@ pub(crate) fn skip_one(c: &mut Cursor<'_>) -> Option<()> {
             let len = c.len().ok()?;
             c.take(len).ok()?;
         }
-        ARRAY | STRUCT => {
-            let n = c.len().ok()?;
-            skip_n(c, n)?;
-        }
-        MAP => {
-            let n = c.len().ok()?;
-            skip_n(c, n.saturating_mul(2))?;
-        }
+        ARRAY | STRUCT => return c.len().ok(),
+        MAP => return Some(c.len().ok()?.saturating_mul(2)),
         DECIMAL => {
             c.u64().ok()?;
             let len = c.len().ok()?;
@@ -178,45 +197,7 @@ pub(crate) fn skip_one(c: &mut Cursor<'_>) -> Option<()> {
         }
         _ => return None,
     }
-    Some(())
-}
-
-/// Move the cursor past `n` values. One loop, no recursion: a container only adds its items to
-/// the count still to skip (schemas are not needed: counts are in the bytes). `None` only for
-/// bytes that [`check`] would refuse.
-#[inline]
-pub(crate) fn skip_n(c: &mut Cursor<'_>, mut n: usize) -> Option<()> {
-    while n > 0 {
-        n -= 1;
-        match c.byte().ok()? {
-            NULL | FALSE | TRUE => {}
-            INT8 => {
-                c.take(1).ok()?;
-            }
-            INT16 | INT32 | INT64 | DATE | TIME | TIMESTAMP => {
-                c.u64().ok()?;
-            }
-            FLOAT32 => {
-                c.take(4).ok()?;
-            }
-            FLOAT64 => {
-                c.take(8).ok()?;
-            }
-            STRING | BYTES => {
-                let len = c.len().ok()?;
-                c.take(len).ok()?;
-            }
-            ARRAY | STRUCT => n = n.saturating_add(c.len().ok()?),
-            MAP => n = n.saturating_add(c.len().ok()?.saturating_mul(2)),
-            DECIMAL => {
-                c.u64().ok()?;
-                let len = c.len().ok()?;
-                c.take(len).ok()?;
-            }
-            _ => return None,
-        }
-    }
-    Some(())
+    Some(0)
 }
 
 /// How many field start offsets a [`StructRef`] keeps (fields 1 to 8; field 0 starts at 0).
