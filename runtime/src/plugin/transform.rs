@@ -255,24 +255,17 @@ impl ExternalPlugins for PluginRegistry {
         class: &str,
         config: &BTreeMap<String, String>,
     ) -> Result<Box<dyn Transformation>, ConfigError> {
-        let found = self
-            .snapshot()
-            .find_transform(class)
-            .ok_or_else(|| not_found(class))?;
-        let new = found
-            .library
-            .module
-            .new_transformation()
-            .ok_or_else(|| not_found(class))?;
-        let mut object = new(found.class.as_str().into())
-            .into_result()
-            .map_err(|e| config_error(class, "Creating", e))?;
-        object
-            .configure(config_json(config)?.as_str().into())
-            .into_result()
-            .map_err(|e| config_error(class, "Configuring", e))?;
+        let (class, object) = self.instantiate(
+            class,
+            config,
+            |found| {
+                let new = found.library.module.new_transformation()?;
+                Some(new(found.class.as_str().into()).into_result())
+            },
+            |object, json| object.configure(json.into()).into_result(),
+        )?;
         Ok(Box::new(HostTransformation {
-            class: found.class.clone(),
+            class,
             state: Mutex::new(TransformState {
                 object,
                 buffers: Buffers::default(),
@@ -285,29 +278,45 @@ impl ExternalPlugins for PluginRegistry {
         class: &str,
         config: &BTreeMap<String, String>,
     ) -> Result<Box<dyn Predicate>, ConfigError> {
-        let found = self
-            .snapshot()
-            .find_transform(class)
-            .ok_or_else(|| not_found(class))?;
-        let new = found
-            .library
-            .module
-            .new_predicate()
-            .ok_or_else(|| not_found(class))?;
-        let mut object = new(found.class.as_str().into())
-            .into_result()
-            .map_err(|e| config_error(class, "Creating", e))?;
-        object
-            .configure(config_json(config)?.as_str().into())
-            .into_result()
-            .map_err(|e| config_error(class, "Configuring", e))?;
+        let (class, object) = self.instantiate(
+            class,
+            config,
+            |found| {
+                let new = found.library.module.new_predicate()?;
+                Some(new(found.class.as_str().into()).into_result())
+            },
+            |object, json| object.configure(json.into()).into_result(),
+        )?;
         Ok(Box::new(HostPredicate {
-            class: found.class.clone(),
+            class,
             state: Mutex::new(PredicateState {
                 object,
                 buffers: Buffers::default(),
             }),
         }))
+    }
+}
+
+impl PluginRegistry {
+    /// Finds `class`, creates its plugin object with `create` (`None`: the library does not
+    /// export that kind) and configures it with `configure`; returns the full class name too.
+    fn instantiate<O>(
+        &self,
+        class: &str,
+        config: &BTreeMap<String, String>,
+        create: impl FnOnce(&TransformClass) -> Option<Result<O, FfiError>>,
+        configure: impl FnOnce(&mut O, &str) -> Result<(), FfiError>,
+    ) -> Result<(String, O), ConfigError> {
+        let found = self
+            .snapshot()
+            .find_transform(class)
+            .ok_or_else(|| not_found(class))?;
+        let mut object = create(&found)
+            .ok_or_else(|| not_found(class))?
+            .map_err(|e| config_error(class, "Creating", e))?;
+        configure(&mut object, &config_json(config)?)
+            .map_err(|e| config_error(class, "Configuring", e))?;
+        Ok((found.class.clone(), object))
     }
 }
 
