@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ferry_codec::{BatchWriter, EncodeRecord, Header, Payload, WriterState};
+use ferry_converters::Passthrough;
 use ferry_data::{Schema, SchemaRef, Type};
 use ferry_plugin_abi::{BatchBuf, TimestampType};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
@@ -259,7 +260,7 @@ impl Encoder {
         // Bytes pass through untouched when nothing transforms them.
         if let (Some(raw), true, true) = (
             msg.payload(),
-            self.converters.value_is_bytes,
+            self.converters.value_passthrough == Passthrough::Bytes,
             self.chain.is_empty(),
         ) {
             rec.key = Payload::Value(key_schema.as_ref(), &key);

@@ -8,6 +8,7 @@ mod client;
 mod closing;
 mod consumer;
 mod convert;
+mod deliveries;
 mod embedded;
 pub mod groups;
 mod producer;
