@@ -293,8 +293,11 @@ mod tests {
         let number = Value::Int32(7);
         for (key, value) in [
             (Payload::Null, Payload::Value(None, &line)),
-            (Payload::Bytes(None, b"k"), Payload::Bytes(None, b"\xff\x00")),
-            (Payload::Value(None, &number), Payload::Null),
+            (
+                Payload::Bytes(None, b"k"),
+                Payload::Bytes(None, b"\xff\x00"),
+            ),
+            (Payload::Value(None, &number), Payload::Str(None, "a line")),
         ] {
             let mut rec = EncodeRecord::new("t");
             rec.key = key;
@@ -310,16 +313,24 @@ mod tests {
 
         let mut cache = SchemaCache::default();
         let reader = BatchReader::new(buf.as_batch_ref(), &mut cache).unwrap();
-        let raw: Vec<_> = reader.iter().map(|v| (v.key_raw(), v.value_raw())).collect();
+        let raw: Vec<_> = reader
+            .iter()
+            .map(|v| (v.key_raw(), v.value_raw()))
+            .collect();
         assert_eq!(
             raw,
             [
                 (None, Some(RawValue::String("a line"))),
-                (Some(RawValue::Bytes(b"k")), Some(RawValue::Bytes(b"\xff\x00"))),
-                (None, None),
+                (
+                    Some(RawValue::Bytes(b"k")),
+                    Some(RawValue::Bytes(b"\xff\x00"))
+                ),
+                (None, Some(RawValue::String("a line"))),
                 (None, None),
             ]
         );
+        assert_eq!(reader.get(0).unwrap().value().unwrap(), line);
+        assert_eq!(reader.get(2).unwrap().value().unwrap(), line);
         assert!(reader.get(3).unwrap().value().is_err());
     }
 }

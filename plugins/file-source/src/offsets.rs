@@ -29,7 +29,10 @@ pub(crate) fn offset_json(out: &mut String, position: u64) {
             break;
         }
     }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    // ASCII digits: always UTF-8.
+    if let Ok(digits) = std::str::from_utf8(&digits[i..]) {
+        out.push_str(digits);
+    }
     out.push('}');
 }
 
