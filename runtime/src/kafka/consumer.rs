@@ -17,6 +17,7 @@ use rdkafka::{ClientConfig, ClientContext};
 use tracing::{debug, warn};
 
 use super::convert::Converters;
+use super::headers::HeaderPeek;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
 use ferry_transforms::{ConnectRecord, TransformationChain};
@@ -199,6 +200,8 @@ struct Encoder {
     null_key: Option<(Option<SchemaRef>, Value)>,
     /// The schema the value converter gives the values it passes through.
     passthrough_schema: Option<SchemaRef>,
+    /// Tells messages without headers without librdkafka parsing them.
+    peek: HeaderPeek,
 }
 
 fn data_failure(stage: Stage, class: &str, e: &dyn std::fmt::Display) -> Failure {
@@ -232,6 +235,7 @@ impl Encoder {
             errors,
             null_key,
             passthrough_schema,
+            peek: HeaderPeek::new(),
         }
     }
 
@@ -276,7 +280,7 @@ impl Encoder {
             },
         };
         let mut headers = Vec::new();
-        for h in msg.headers().iter().flat_map(|hs| hs.iter()) {
+        for h in self.peek.headers(msg).iter().flat_map(|hs| hs.iter()) {
             match self
                 .converters
                 .header

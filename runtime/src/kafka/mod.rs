@@ -11,6 +11,7 @@ mod convert;
 mod deliveries;
 mod embedded;
 pub mod groups;
+mod headers;
 mod producer;
 mod topics;
 
