@@ -128,14 +128,18 @@ impl KafkaOutput {
         })
     }
 
-    /// Turn one plugin record into bytes, through the transformation chain. `Ok(None)`: the
+    /// Turn one plugin record (for `topic`, its topic) into bytes, through the transformation chain. `Ok(None)`: the
     /// record was dropped by a transformation, or failed and was tolerated.
-    fn prepare<'v>(&mut self, view: &RecordView<'v>) -> Result<Option<Outgoing<'v>>, TaskError> {
+    fn prepare<'v>(
+        &mut self,
+        view: &RecordView<'v>,
+        topic: &'v str,
+    ) -> Result<Option<Outgoing<'v>>, TaskError> {
         if self.chain.is_empty() {
-            return self.convert_view(view);
+            return self.convert_view(view, topic);
         }
         let record = ConnectRecord {
-            topic: view.topic().map_err(malformed)?.to_owned(),
+            topic: topic.to_owned(),
             kafka_partition: view.partition(),
             kafka_offset: None,
             key_schema: view.key_schema().map_err(malformed)?.cloned(),
@@ -177,8 +181,8 @@ impl KafkaOutput {
     fn convert_view<'v>(
         &mut self,
         view: &RecordView<'v>,
+        topic: &'v str,
     ) -> Result<Option<Outgoing<'v>>, TaskError> {
-        let topic = view.topic().map_err(malformed)?;
         self.topics.ensure(topic).map_err(TaskError::worker)?;
         let (key_schema, value_schema) = (
             view.key_schema().map_err(malformed)?,
@@ -364,9 +368,19 @@ impl KafkaOutput {
     ) -> Result<(), TaskError> {
         let reader = BatchReader::new(batch.as_batch_ref(), cache)
             .map_err(|e| TaskError::worker(format!("Malformed batch from the plugin: {e}")))?;
+        // Records come in runs of one topic: its name is checked once per run.
+        let mut last_topic: Option<(u32, &str)> = None;
         for (i, view) in reader.iter().enumerate() {
             let seq = first_seq + i as u64;
-            match self.prepare(&view)? {
+            let topic = match last_topic {
+                Some((index, topic)) if index == view.header().topic => topic,
+                _ => {
+                    let topic = view.topic().map_err(malformed)?;
+                    last_topic = Some((view.header().topic, topic));
+                    topic
+                }
+            };
+            match self.prepare(&view, topic)? {
                 Some(out) => self.send_one(seq, &out)?,
                 None => self.dropped.push(Ack {
                     seq,
