@@ -69,9 +69,11 @@ pub trait SourceTask: Send + 'static {
     }
 
     /// Kafka acknowledged this record (`None` offsets: it was dropped by a transformation or
-    /// tolerated after an error, and never reached Kafka).
+    /// tolerated after an error, and never reached Kafka). A task that does not override this
+    /// method is not called for each record at all.
     fn commit_record(&mut self, record: &CommittedRecord<'_>) -> Result<()> {
         let _ = record;
+        crate::export::defaults::commit_record_default_ran::<Self>();
         Ok(())
     }
 

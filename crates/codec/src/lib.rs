@@ -19,7 +19,7 @@ mod varint;
 mod writer;
 
 pub use error::CodecError;
-pub use reader::{BatchReader, RecordView, SchemaCache};
+pub use reader::{BatchReader, RawValue, RecordView, SchemaCache};
 pub use schema::{decode_schema, encode_schema};
 pub use value::{decode_value, encode_value};
 pub use value_ref::{ArrayRef, DecimalRef, Entries, Fields, Items, MapRef, StructRef, ValueRef};

@@ -7,7 +7,7 @@ use ferry_plugin_abi::{
 
 use crate::error::CodecError;
 use crate::schema::read_schema;
-use crate::value::{raw_payload, read_value};
+use crate::value::{raw_payload, read_value, tagged_payload, STRING};
 use crate::value_ref::ValueRef;
 use crate::varint::Cursor;
 use crate::writer::Header;
@@ -87,6 +87,21 @@ impl<'a> BatchReader<'a> {
 }
 
 /// One record of a batch. Accessors decode on demand.
+/// A string or bytes key or value, read in place (see [`RecordView::value_raw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawValue<'a> {
+    String(&'a str),
+    Bytes(&'a [u8]),
+}
+
+#[inline]
+fn raw_value(encoded: &[u8]) -> Option<RawValue<'_>> {
+    match tagged_payload(encoded)? {
+        (STRING, s) => std::str::from_utf8(s).ok().map(RawValue::String),
+        (_, b) => Some(RawValue::Bytes(b)),
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct RecordView<'a> {
     header: &'a RecordHeader,
@@ -200,6 +215,20 @@ impl<'a> RecordView<'a> {
         raw_payload(self.header.key.get(self.reader.arena)?)
     }
 
+    /// The value when it is a string or bytes value, told apart, without copying it. A string
+    /// is checked as UTF-8 (as [`value`](Self::value) checks it); `None` for anything else,
+    /// including a malformed string.
+    #[inline]
+    pub fn value_raw(&self) -> Option<RawValue<'a>> {
+        raw_value(self.header.value.get(self.reader.arena)?)
+    }
+
+    /// The key as [`value_raw`](Self::value_raw) reads the value.
+    #[inline]
+    pub fn key_raw(&self) -> Option<RawValue<'a>> {
+        raw_value(self.header.key.get(self.reader.arena)?)
+    }
+
     /// The headers, decoded.
     pub fn headers(&self) -> Result<Vec<Header>, CodecError> {
         let Some(bytes) = self.encoded(self.header.headers)? else {
@@ -244,5 +273,64 @@ impl<'a> RecordView<'a> {
     /// Source offset as JSON text.
     pub fn source_offset(&self) -> Result<Option<&'a str>, CodecError> {
         self.text(self.header.source_offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ferry_data::Value;
+    use ferry_plugin_abi::BatchBuf;
+
+    use super::*;
+    use crate::writer::{BatchWriter, EncodeRecord, Payload, WriterState};
+
+    #[test]
+    fn raw_values_tell_strings_from_bytes() {
+        let mut buf = BatchBuf::new();
+        let mut state = WriterState::default();
+        let mut w = BatchWriter::new(&mut buf, &mut state);
+        let line = Value::String("a line".into());
+        let number = Value::Int32(7);
+        for (key, value) in [
+            (Payload::Null, Payload::Value(None, &line)),
+            (
+                Payload::Bytes(None, b"k"),
+                Payload::Bytes(None, b"\xff\x00"),
+            ),
+            (Payload::Value(None, &number), Payload::Str(None, "a line")),
+        ] {
+            let mut rec = EncodeRecord::new("t");
+            rec.key = key;
+            rec.value = value;
+            w.push(&rec).unwrap();
+        }
+        // A string that is not UTF-8: not a raw string (decoding it fails too).
+        let start = buf.arena.len() as u32;
+        buf.arena.extend_from_slice(&[STRING, 1, 0xff]);
+        let mut bad = buf.records[0];
+        bad.value = Span { off: start, len: 3 };
+        buf.records.push(bad);
+
+        let mut cache = SchemaCache::default();
+        let reader = BatchReader::new(buf.as_batch_ref(), &mut cache).unwrap();
+        let raw: Vec<_> = reader
+            .iter()
+            .map(|v| (v.key_raw(), v.value_raw()))
+            .collect();
+        assert_eq!(
+            raw,
+            [
+                (None, Some(RawValue::String("a line"))),
+                (
+                    Some(RawValue::Bytes(b"k")),
+                    Some(RawValue::Bytes(b"\xff\x00"))
+                ),
+                (None, Some(RawValue::String("a line"))),
+                (None, None),
+            ]
+        );
+        assert_eq!(reader.get(0).unwrap().value().unwrap(), line);
+        assert_eq!(reader.get(2).unwrap().value().unwrap(), line);
+        assert!(reader.get(3).unwrap().value().is_err());
     }
 }

@@ -278,11 +278,17 @@ pub(crate) fn unscaled_i64(bytes: &[u8]) -> Option<i64> {
 /// sinks that forward bytes).
 #[inline]
 pub(crate) fn raw_payload(bytes: &[u8]) -> Option<&[u8]> {
+    tagged_payload(bytes).map(|(_, payload)| payload)
+}
+
+/// The tag and payload of a value encoded as a string or bytes.
+#[inline]
+pub(crate) fn tagged_payload(bytes: &[u8]) -> Option<(u8, &[u8])> {
     let mut c = Cursor::new(bytes);
     match c.byte().ok()? {
-        STRING | BYTES => {
+        tag @ (STRING | BYTES) => {
             let n = c.len().ok()?;
-            c.take(n).ok()
+            Some((tag, c.take(n).ok()?))
         }
         _ => None,
     }

@@ -8,7 +8,7 @@ use ferry_plugin_abi::{BatchBuf, RecordHeader, Span, TimestampType, NO_SCHEMA};
 use crate::error::CodecError;
 use crate::schema::put_schema;
 use crate::short;
-use crate::value::{put_bytes, put_value, BYTES};
+use crate::value::{put_bytes, put_value, BYTES, STRING};
 use crate::varint::{put_u64, Sink};
 
 /// A Connect header: key, optional schema, value.
@@ -27,6 +27,8 @@ pub enum Payload<'a> {
     Value(Option<&'a SchemaRef>, &'a Value),
     /// Raw bytes, encoded as a BYTES value without building a `Value` first.
     Bytes(Option<&'a SchemaRef>, &'a [u8]),
+    /// A string, encoded as a STRING value without building a `Value` first.
+    Str(Option<&'a SchemaRef>, &'a str),
 }
 
 /// One record to append. Fields a side does not use stay at their defaults (-1, `None`).
@@ -189,13 +191,21 @@ impl<'a> BatchWriter<'a> {
                 put_value(&mut self.buf.arena, value);
                 Ok((index, self.span_since(start)?))
             }
-            Payload::Bytes(schema, bytes) => {
-                let index = self.schema_index(schema);
-                let start = self.buf.arena.len();
-                put_bytes(&mut self.buf.arena, BYTES, bytes);
-                Ok((index, self.span_since(start)?))
-            }
+            Payload::Bytes(schema, bytes) => self.tagged(schema, BYTES, bytes),
+            Payload::Str(schema, text) => self.tagged(schema, STRING, text.as_bytes()),
         }
+    }
+
+    fn tagged(
+        &mut self,
+        schema: Option<&SchemaRef>,
+        tag: u8,
+        bytes: &[u8],
+    ) -> Result<(u32, Span), CodecError> {
+        let index = self.schema_index(schema);
+        let start = self.buf.arena.len();
+        put_bytes(&mut self.buf.arena, tag, bytes);
+        Ok((index, self.span_since(start)?))
     }
 
     fn headers(&mut self, headers: &[Header]) -> Result<Span, CodecError> {

@@ -3,7 +3,7 @@
 use ferry_data::{SchemaRef, Type, Value};
 
 use crate::error::java_class;
-use crate::{schemas, ConvertError, Converter};
+use crate::{schemas, ConvertError, Converter, Passthrough};
 
 /// Kafka's `ByteArrayConverter`: passes bytes through unchanged. The schema, if any, must be
 /// BYTES and the value must be bytes; reading yields an optional BYTES schema.
@@ -41,6 +41,10 @@ impl Converter for ByteArrayConverter {
         let value = bytes.map_or(Value::Null, |b| Value::Bytes(b.to_vec()));
         Ok((Some(schemas::OPTIONAL_BYTES.clone()), value))
     }
+
+    fn passthrough(&self) -> Passthrough {
+        Passthrough::Bytes
+    }
 }
 
 crate::header_converter_via_converter!(ByteArrayConverter);
@@ -53,6 +57,31 @@ mod tests {
     use super::*;
 
     const SAMPLE: &[u8] = b"sample string";
+
+    /// What the worker's fast paths do instead of calling the converter.
+    #[test]
+    fn passes_bytes_with_no_or_a_bytes_schema_through() {
+        let c = ByteArrayConverter;
+        assert_eq!(c.passthrough(), Passthrough::Bytes);
+        for schema in [None, Some(Schema::optional_primitive(Type::Bytes))] {
+            let bytes = c.from_connect("t", schema.as_ref(), &Value::Bytes(SAMPLE.to_vec()));
+            assert_eq!(bytes.unwrap().unwrap(), SAMPLE);
+        }
+        let string = Schema::primitive(Type::String);
+        assert!(c
+            .from_connect("t", Some(&string), &Value::Bytes(SAMPLE.to_vec()))
+            .is_err());
+        assert!(c
+            .from_connect("t", None, &Value::String("s".into()))
+            .is_err());
+        assert_eq!(
+            c.to_connect("t", Some(SAMPLE)).unwrap(),
+            (
+                Some(schemas::OPTIONAL_BYTES.clone()),
+                Value::Bytes(SAMPLE.to_vec())
+            )
+        );
+    }
 
     #[test]
     fn passes_bytes_through() {

@@ -91,6 +91,27 @@ pub trait Converter: Send + Sync {
         topic: &str,
         bytes: Option<&[u8]>,
     ) -> Result<(Option<SchemaRef>, Value), ConvertError>;
+
+    /// Which values this converter writes as their own bytes, unchanged (see [`Passthrough`]):
+    /// the worker may then move those bytes without building a [`Value`] or calling the
+    /// converter. `Passthrough::None` (the default) always calls it.
+    fn passthrough(&self) -> Passthrough {
+        Passthrough::None
+    }
+}
+
+/// Values a converter passes through as their own bytes (the worker's fast paths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Passthrough {
+    /// None: every value goes through the converter.
+    #[default]
+    None,
+    /// `ByteArrayConverter`: a BYTES value (schema absent or BYTES) is written as its bytes,
+    /// and bytes read become a BYTES value with an optional BYTES schema.
+    Bytes,
+    /// `StringConverter`: a STRING value (any schema) is written as its UTF-8 bytes, and valid
+    /// UTF-8 read becomes a STRING value with an optional STRING schema.
+    Strings,
 }
 
 /// Kafka's `org.apache.kafka.connect.storage.HeaderConverter`: one header's value to bytes and

@@ -2,7 +2,7 @@
 
 use ferry_data::{SchemaRef, Value};
 
-use crate::{config, schemas, ConvertError, Converter, ConverterConfig};
+use crate::{config, schemas, ConvertError, Converter, ConverterConfig, Passthrough};
 
 /// The `converter.encoding` key.
 const ENCODING_CONFIG: &str = "converter.encoding";
@@ -58,6 +58,10 @@ impl Converter for StringConverter {
         };
         Ok((Some(schemas::OPTIONAL_STRING.clone()), value))
     }
+
+    fn passthrough(&self) -> Passthrough {
+        Passthrough::Strings
+    }
 }
 
 crate::header_converter_via_converter!(StringConverter);
@@ -71,6 +75,28 @@ mod tests {
 
     fn converter() -> StringConverter {
         StringConverter::new(&ConverterConfig::new()).unwrap()
+    }
+
+    /// What the worker's fast paths do instead of calling the converter.
+    #[test]
+    fn passes_strings_through_whatever_the_schema() {
+        let c = converter();
+        assert_eq!(c.passthrough(), Passthrough::Strings);
+        for schema in [
+            None,
+            Some(Schema::primitive(Type::String)),
+            Some(Schema::primitive(Type::Int32)),
+        ] {
+            let bytes = c.from_connect("t", schema.as_ref(), &"é x".into()).unwrap();
+            assert_eq!(bytes.unwrap(), "é x".as_bytes());
+        }
+        assert_eq!(
+            c.to_connect("t", Some("é".as_bytes())).unwrap(),
+            (
+                Some(schemas::OPTIONAL_STRING.clone()),
+                Value::String("é".into())
+            )
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! How a plugin library is exported: the [`export_plugin!`](crate::export_plugin) macro, the
 //! registry of classes it generates, and the root-module functions the worker calls.
 
+pub(crate) mod defaults;
 pub(crate) mod guard;
 pub(crate) mod json;
 pub(crate) mod log;

@@ -11,6 +11,7 @@ use ferry_plugin_abi::{
     SourceContextBox, SourceTaskObj, StopHandleBox, StopHandleObj, StopHandleObj_TO,
 };
 
+use super::defaults;
 use super::guard::{guard, guard_infallible, Contained};
 use super::json;
 use crate::config::ConfigMap;
@@ -111,6 +112,8 @@ pub(crate) struct SourceTaskShim<C: SourceConnector> {
     writer: WriterState,
     scratch: Vec<u8>,
     acked: SchemaCache,
+    /// The task does not override `commit_record` (seen on its first call).
+    commit_record_is_default: bool,
 }
 
 impl<C: SourceConnector> Default for SourceTaskShim<C> {
@@ -121,6 +124,7 @@ impl<C: SourceConnector> Default for SourceTaskShim<C> {
             writer: WriterState::default(),
             scratch: Vec::new(),
             acked: SchemaCache::default(),
+            commit_record_is_default: false,
         }
     }
 }
@@ -160,6 +164,9 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
     }
 
     fn commit_records(&mut self, acked: BatchRef<'_>) -> RResult<(), FfiError> {
+        if self.commit_record_is_default {
+            return RResult::ROk(());
+        }
         guard(&|| format!("{}.commitRecord", C::TASK_CLASS), || {
             let reader = BatchReader::new(acked, &mut self.acked)?;
             for view in reader.iter() {
@@ -170,7 +177,16 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
                     source_partition: view.source_partition()?,
                     source_offset: view.source_offset()?,
                 };
-                self.task.get()?.commit_record(&record)?;
+                let task = self.task.get()?;
+                let (result, default) = defaults::is_commit_record_default::<C::Task, _>(|| {
+                    task.commit_record(&record)
+                });
+                result?;
+                if default {
+                    // The task kept the default, which does nothing: never call it again.
+                    self.commit_record_is_default = true;
+                    break;
+                }
             }
             Ok(())
         })

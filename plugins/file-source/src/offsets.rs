@@ -11,6 +11,31 @@ pub(crate) fn partition(filename: &str) -> JsonMap {
     p
 }
 
+/// The offset document `{"position":<position>}` as JSON text in `out`, written without
+/// `fmt` or a map (this runs for every line).
+pub(crate) fn offset_json(out: &mut String, position: u64) {
+    out.clear();
+    out.push_str("{\"");
+    out.push_str(POSITION_FIELD);
+    out.push_str("\":");
+    let mut digits = [0u8; 20];
+    let mut n = position;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits: always UTF-8.
+    if let Ok(digits) = std::str::from_utf8(&digits[i..]) {
+        out.push_str(digits);
+    }
+    out.push('}');
+}
+
 /// Kafka's `FileStreamSourceConnector.alterOffsets`.
 pub(crate) fn check_alter(
     config: &ConfigMap,
@@ -62,6 +87,17 @@ mod tests {
 
     fn map(v: serde_json::Value) -> JsonMap {
         v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn offset_json_is_the_offset_document() {
+        let mut out = String::from("stale");
+        for position in [0, 7, 10, 4_294_967_296, u64::MAX] {
+            offset_json(&mut out, position);
+            let mut doc = JsonMap::new();
+            doc.insert(POSITION_FIELD.into(), position.into());
+            assert_eq!(out, serde_json::to_string(&doc).unwrap());
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Splits a byte stream into lines, tracking the byte position after each terminator.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 const CHUNK: usize = 64 * 1024;
@@ -24,15 +25,20 @@ impl<R: Read> LineReader<R> {
         }
     }
 
-    /// The next complete line and the byte position after its terminator; `None` when no whole
-    /// line is available yet.
-    pub(crate) fn next_line(&mut self) -> io::Result<Option<(String, u64)>> {
+    /// The next complete line (malformed UTF-8 replaced, as Java's decoder does) and the byte
+    /// position after its terminator; `None` when no whole line is available yet.
+    pub(crate) fn next_line(&mut self) -> io::Result<Option<(Cow<'_, str>, u64)>> {
         loop {
             if let Some((len, term)) = find_line(&self.buf[self.start..]) {
-                let line =
-                    String::from_utf8_lossy(&self.buf[self.start..self.start + len]).into_owned();
+                let start = self.start;
                 self.start += len + term;
                 self.position += (len + term) as u64;
+                let bytes = &self.buf[start..start + len];
+                // `from_utf8` is much faster than `from_utf8_lossy` on valid text.
+                let line = match std::str::from_utf8(bytes) {
+                    Ok(line) => Cow::Borrowed(line),
+                    Err(_) => String::from_utf8_lossy(bytes),
+                };
                 return Ok(Some((line, self.position)));
             }
             if !self.fill()? {
@@ -84,8 +90,8 @@ mod tests {
     fn lines(input: &[u8]) -> Vec<(String, u64)> {
         let mut r = LineReader::new(input, 0);
         let mut out = Vec::new();
-        while let Some(l) = r.next_line().unwrap() {
-            out.push(l);
+        while let Some((line, position)) = r.next_line().unwrap() {
+            out.push((line.into_owned(), position));
         }
         out
     }
@@ -99,6 +105,14 @@ mod tests {
         assert_eq!(
             lines("é\nx\n".as_bytes()),
             vec![("é".into(), 3), ("x".into(), 5)]
+        );
+    }
+
+    #[test]
+    fn malformed_utf8_is_replaced() {
+        assert_eq!(
+            lines(b"a\xffb\nok\n"),
+            vec![("a\u{fffd}b".into(), 4), ("ok".into(), 7)]
         );
     }
 

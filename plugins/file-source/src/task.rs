@@ -1,4 +1,3 @@
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -7,7 +6,7 @@ use ferry_plugin_sdk::prelude::*;
 use ferry_plugin_sdk::tracing::{info, warn};
 
 use crate::config::{config_def, BATCH_SIZE, DEFAULT_BATCH_SIZE, FILE, TOPIC};
-use crate::offsets::{partition, POSITION_FIELD};
+use crate::offsets::{offset_json, partition, POSITION_FIELD};
 use crate::reader::LineReader;
 
 const IDLE_WAIT: Duration = Duration::from_secs(1);
@@ -25,6 +24,8 @@ pub struct FileStreamSourceTask {
     partition_json: String,
     /// Reused buffer for each record's offset JSON.
     offset_json: String,
+    /// Reused buffer for each record's value.
+    line: String,
     schema: Option<SchemaRef>,
 }
 
@@ -113,17 +114,24 @@ impl SourceTask for FileStreamSourceTask {
             else {
                 break;
             };
-            let value = Value::String(line);
+            // One buffer for every line's value: moved into the value and back, never freed.
+            let mut buf = std::mem::take(&mut self.line);
+            buf.clear();
+            buf.push_str(&line);
+            let value = Value::String(buf);
             let mut record = RecordParts::new(&self.topic, self.schema.as_ref(), &value);
             record.timestamp = Some(timestamp);
             if self.filename.is_some() {
                 // The partition is the same for every line: its JSON is made once, in start.
-                self.offset_json.clear();
-                let _ = write!(self.offset_json, "{{\"{POSITION_FIELD}\":{position}}}");
+                offset_json(&mut self.offset_json, position);
                 record.source_partition = Some(&self.partition_json);
                 record.source_offset = Some(&self.offset_json);
             }
-            out.push_parts(&record)?;
+            let pushed = out.push_parts(&record);
+            if let Value::String(buf) = value {
+                self.line = buf;
+            }
+            pushed?;
         }
         if out.is_empty() {
             ctx.stop_token().sleep(IDLE_WAIT);

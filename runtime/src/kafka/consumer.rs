@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ferry_codec::{BatchWriter, EncodeRecord, Header, Payload, WriterState};
-use ferry_data::{Schema, SchemaRef, Type};
+use ferry_converters::Passthrough;
+use ferry_data::{SchemaRef, Value};
 use ferry_plugin_abi::{BatchBuf, TimestampType};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaError;
@@ -16,6 +17,7 @@ use rdkafka::{ClientConfig, ClientContext};
 use tracing::{debug, warn};
 
 use super::convert::Converters;
+use super::headers::HeaderPeek;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
 use ferry_transforms::{ConnectRecord, TransformationChain};
@@ -193,7 +195,13 @@ struct Encoder {
     converters: Converters,
     chain: TransformationChain,
     errors: ErrorHandler,
-    bytes_schema: SchemaRef,
+    /// What the key converter makes of a null key, when it is one that passes keys through
+    /// (then the same for every topic).
+    null_key: Option<(Option<SchemaRef>, Value)>,
+    /// The schema the value converter gives the values it passes through.
+    passthrough_schema: Option<SchemaRef>,
+    /// Tells messages without headers without librdkafka parsing them.
+    peek: HeaderPeek,
 }
 
 fn data_failure(stage: Stage, class: &str, e: &dyn std::fmt::Display) -> Failure {
@@ -207,27 +215,72 @@ fn data_failure(stage: Stage, class: &str, e: &dyn std::fmt::Display) -> Failure
 }
 
 impl Encoder {
-    /// Convert one consumed message, run the transformation chain, and append the result to
-    /// the batch. Returns `false` when the record was skipped: dropped by a transformation, or
-    /// failed and tolerated by the error handler (a failure that is not tolerated is an error).
+    fn new(converters: Converters, chain: TransformationChain, errors: ErrorHandler) -> Encoder {
+        // Converters that pass data through read the same whatever the topic.
+        let null_key = match converters.key_passthrough {
+            Passthrough::None => None,
+            _ => converters.key.to_connect("", None).ok(),
+        };
+        let passthrough_schema = match converters.value_passthrough {
+            Passthrough::None => None,
+            _ => converters
+                .value
+                .to_connect("", Some(b""))
+                .ok()
+                .and_then(|(schema, _)| schema),
+        };
+        Encoder {
+            converters,
+            chain,
+            errors,
+            null_key,
+            passthrough_schema,
+            peek: HeaderPeek::new(),
+        }
+    }
+
+    /// The message's value as the value converter reads it, when it passes it through.
+    fn passed_through<'m>(&'m self, msg: &'m BorrowedMessage<'_>) -> Option<Payload<'m>> {
+        let schema = self.passthrough_schema.as_ref();
+        match (self.converters.value_passthrough, msg.payload()?) {
+            (Passthrough::Bytes, raw) => Some(Payload::Bytes(schema, raw)),
+            // Malformed UTF-8 is replaced by the converter.
+            (Passthrough::Strings, raw) => std::str::from_utf8(raw)
+                .ok()
+                .map(|text| Payload::Str(schema, text)),
+            (Passthrough::None, _) => None,
+        }
+    }
+
+    /// Convert one consumed message of `topic`, run the transformation chain, and append the
+    /// result to the batch. Returns `false` when the record was skipped: dropped by a
+    /// transformation, or failed and tolerated by the error handler (a failure that is not
+    /// tolerated is an error).
     fn encode(
         &mut self,
         writer: &mut BatchWriter<'_>,
         msg: &BorrowedMessage<'_>,
+        topic: &str,
     ) -> Result<bool, TaskError> {
-        let topic = msg.topic();
         let skip = |r: Result<(), TaskError>| r.map(|()| false);
-        let (key_schema, key) = match self.converters.key.to_connect(topic, msg.key()) {
-            Ok(k) => k,
-            Err(e) => {
-                return skip(self.errors.handle(
-                    data_failure(Stage::KeyConverter, &self.converters.key_class, &e),
-                    &context(msg),
-                ))
-            }
+        let decoded_key;
+        let (key_schema, key) = match (msg.key(), &self.null_key) {
+            (None, Some((schema, null))) => (schema.as_ref(), null),
+            (bytes, _) => match self.converters.key.to_connect(topic, bytes) {
+                Ok(k) => {
+                    decoded_key = k;
+                    (decoded_key.0.as_ref(), &decoded_key.1)
+                }
+                Err(e) => {
+                    return skip(self.errors.handle(
+                        data_failure(Stage::KeyConverter, &self.converters.key_class, &e),
+                        &context(msg),
+                    ))
+                }
+            },
         };
         let mut headers = Vec::new();
-        for h in msg.headers().iter().flat_map(|hs| hs.iter()) {
+        for h in self.peek.headers(msg).iter().flat_map(|hs| hs.iter()) {
             match self
                 .converters
                 .header
@@ -256,15 +309,11 @@ impl Encoder {
         rec.offset = msg.offset();
         rec.timestamp = timestamp;
         rec.timestamp_type = timestamp_type;
-        // Bytes pass through untouched when nothing transforms them.
-        if let (Some(raw), true, true) = (
-            msg.payload(),
-            self.converters.value_is_bytes,
-            self.chain.is_empty(),
-        ) {
-            rec.key = Payload::Value(key_schema.as_ref(), &key);
+        // Values the converter passes through go untouched when nothing transforms them.
+        if let Some(value) = self.passed_through(msg).filter(|_| self.chain.is_empty()) {
+            rec.key = Payload::Value(key_schema, key);
             rec.headers = &headers;
-            rec.value = Payload::Bytes(Some(&self.bytes_schema), raw);
+            rec.value = value;
             writer
                 .push(&rec)
                 .map_err(|e| TaskError::worker(e.to_string()))?;
@@ -280,7 +329,7 @@ impl Encoder {
             }
         };
         if self.chain.is_empty() {
-            rec.key = Payload::Value(key_schema.as_ref(), &key);
+            rec.key = Payload::Value(key_schema, key);
             rec.value = Payload::Value(value_schema.as_ref(), &value);
             rec.headers = &headers;
             writer
@@ -292,8 +341,8 @@ impl Encoder {
             topic: topic.to_owned(),
             kafka_partition: Some(msg.partition()),
             kafka_offset: Some(msg.offset()),
-            key_schema,
-            key,
+            key_schema: key_schema.cloned(),
+            key: key.clone(),
             value_schema,
             value,
             timestamp: (timestamp != ferry_plugin_abi::NO_TIMESTAMP).then_some(timestamp),
@@ -360,6 +409,8 @@ pub struct KafkaInput {
     skipped: Vec<(Tp, i64)>,
     tracker: super::TopicTracker,
     seen: std::collections::HashSet<String>,
+    /// The topic of the last record (in `seen`): records come in runs of one topic.
+    last_topic: String,
     last_transient: Option<String>,
 }
 
@@ -392,18 +443,14 @@ impl KafkaInput {
         Ok(KafkaInput {
             consumer,
             closing: None,
-            encoder: Encoder {
-                chain,
-                converters,
-                errors,
-                bytes_schema: Schema::optional_primitive(Type::Bytes),
-            },
+            encoder: Encoder::new(converters, chain, errors),
             state: WriterState::default(),
             raw: Vec::new(),
             pending_seeks: Default::default(),
             skipped: Vec::new(),
             tracker,
             seen: Default::default(),
+            last_topic: String::new(),
             last_transient: None,
         })
     }
@@ -487,18 +534,23 @@ impl SinkInput for KafkaInput {
                     // Fetched before the task's reset took effect: it will be fetched again.
                 }
                 Ok(msg) => {
-                    if !self.seen.contains(msg.topic()) {
-                        self.seen.insert(msg.topic().to_owned());
-                        (self.tracker)(msg.topic());
+                    let topic = msg.topic();
+                    if self.last_topic != topic {
+                        if !self.seen.contains(topic) {
+                            self.seen.insert(topic.to_owned());
+                            (self.tracker)(topic);
+                        }
+                        self.last_topic.clear();
+                        self.last_topic.push_str(topic);
                     }
-                    match self.encoder.encode(&mut writer, &msg) {
+                    match self.encoder.encode(&mut writer, &msg, topic) {
                         Ok(true) if self.encoder.errors.is_reporting() => {
                             self.raw.push(RawRecord::of(&msg))
                         }
                         Ok(true) => {}
                         Ok(false) => self
                             .skipped
-                            .push(((msg.topic().to_owned(), msg.partition()), msg.offset())),
+                            .push(((topic.to_owned(), msg.partition()), msg.offset())),
                         Err(e) => {
                             result = Err(e);
                             break;

@@ -3,15 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use ferry_converters::{converter, header_converter, Converter, ConverterTarget, HeaderConverter};
+use ferry_converters::{
+    converter, header_converter, Converter, ConverterTarget, HeaderConverter, Passthrough,
+};
 
 /// A connector's converters.
 pub struct Converters {
     pub key: Box<dyn Converter>,
     pub value: Box<dyn Converter>,
     pub header: Box<dyn HeaderConverter>,
-    /// The value converter passes bytes through unchanged (ByteArrayConverter).
-    pub value_is_bytes: bool,
+    /// Keys and values the converters write as their own bytes (`key.passthrough()`, ...).
+    pub key_passthrough: Passthrough,
+    pub value_passthrough: Passthrough,
     /// Class names as configured, for error reports.
     pub key_class: String,
     pub value_class: String,
@@ -62,13 +65,13 @@ impl Converters {
         let err = |what: &str, e: ferry_converters::ConvertError| {
             format!("Failed to create the {what} converter: {e}")
         };
+        let key = converter(&kc, ConverterTarget::Key, &kcfg).map_err(|e| err("key", e))?;
+        let value = converter(&vc, ConverterTarget::Value, &vcfg).map_err(|e| err("value", e))?;
         Ok(Converters {
-            key: converter(&kc, ConverterTarget::Key, &kcfg).map_err(|e| err("key", e))?,
-            value_is_bytes: vc
-                .rsplit('.')
-                .next()
-                .is_some_and(|simple| simple == "ByteArrayConverter" || simple == "ByteArray"),
-            value: converter(&vc, ConverterTarget::Value, &vcfg).map_err(|e| err("value", e))?,
+            key_passthrough: key.passthrough(),
+            value_passthrough: value.passthrough(),
+            key,
+            value,
             header: header_converter(&hc, &hcfg).map_err(|e| err("header", e))?,
             key_class: kc,
             value_class: vc,

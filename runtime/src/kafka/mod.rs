@@ -8,8 +8,10 @@ mod client;
 mod closing;
 mod consumer;
 mod convert;
+mod deliveries;
 mod embedded;
 pub mod groups;
+mod headers;
 mod producer;
 mod topics;
 

@@ -3,62 +3,63 @@
 //! through a channel. Records dropped or tolerated on the way are acknowledged at once, so
 //! their source offsets still commit.
 
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 
-use ferry_codec::{BatchReader, RecordView, SchemaCache};
-use ferry_converters::Converter;
-use ferry_data::Value;
+use ferry_codec::{BatchReader, RawValue, RecordView, SchemaCache};
+use ferry_converters::{Converter, Passthrough};
+use ferry_data::{SchemaRef, Type, Value};
 use ferry_plugin_abi::BatchBuf;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, Message, OwnedHeaders};
-use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
-use rdkafka::{ClientConfig, ClientContext};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
+use rdkafka::ClientConfig;
 
 use super::convert::Converters;
+use super::deliveries::AckContext;
 use super::topics::TopicCreator;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{Ack, SourceOutput, TaskError};
 use ferry_transforms::{ConnectRecord, TransformationChain};
 
-type Delivery = Result<Ack, String>;
-
-/// Sends delivery reports to the task thread.
-pub struct AckContext {
-    tx: Sender<Delivery>,
-}
-
-impl ClientContext for AckContext {}
-
-impl ProducerContext for AckContext {
-    type DeliveryOpaque = usize;
-
-    fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
-        let report = match result {
-            Ok(m) => Ok(Ack { seq: seq as u64, topic: m.topic().to_owned(), partition: m.partition(), offset: m.offset() }),
-            Err((e, m)) => Err(format!(
-                "Unrecoverable exception from producer send callback: sending a record to topic {} failed: {e}",
-                m.topic()
-            )),
-        };
-        let _ = self.tx.send(report);
-    }
-}
-
-/// A record ready to produce.
-struct Outgoing {
-    topic: String,
+/// A record ready to produce: borrowed from the plugin's batch where nothing changed it.
+struct Outgoing<'a> {
+    topic: Cow<'a, str>,
     partition: Option<i32>,
     timestamp: Option<i64>,
-    key: Option<Vec<u8>>,
-    value: Option<Vec<u8>>,
+    key: Option<Cow<'a, [u8]>>,
+    value: Option<Cow<'a, [u8]>>,
     headers: Vec<(String, Option<Vec<u8>>)>,
+}
+
+/// A key or value on its way to bytes: bytes the converter passes through as they are
+/// (lifetime `'v`, the batch), or data to convert (`'x`).
+enum Data<'v, 'x> {
+    Raw(&'v [u8]),
+    Value(Option<&'x SchemaRef>, &'x Value),
+}
+
+/// The bytes `passthrough` writes for a raw string or bytes value with `schema`, exactly as the
+/// converter would; `None` when the converter must run.
+fn passed_through<'v>(
+    passthrough: Passthrough,
+    schema: Option<&SchemaRef>,
+    raw: Option<RawValue<'v>>,
+) -> Option<&'v [u8]> {
+    match (passthrough, raw?) {
+        (Passthrough::Strings, RawValue::String(s)) => Some(s.as_bytes()),
+        // ByteArrayConverter refuses a schema other than BYTES, even for bytes.
+        (Passthrough::Bytes, RawValue::Bytes(b)) if schema.is_none_or(|s| s.ty == Type::Bytes) => {
+            Some(b)
+        }
+        _ => None,
+    }
 }
 
 /// A [`SourceOutput`] over a Kafka producer.
 pub struct KafkaOutput {
     producer: ThreadedProducer<AckContext>,
-    deliveries: Receiver<Delivery>,
     converters: Converters,
     topics: TopicCreator,
     cache: SchemaCache,
@@ -66,8 +67,14 @@ pub struct KafkaOutput {
     chain: TransformationChain,
     /// Records that will not reach Kafka (tolerated failures), acknowledged without a send.
     dropped: Vec<Ack>,
+    /// The topic of those acknowledgements (none).
+    no_topic: Arc<str>,
     /// Renders a record that failed conversion for the dead letter queue (schemaless JSON).
     dlq_render: Option<Box<dyn Converter>>,
+}
+
+fn malformed(e: ferry_codec::CodecError) -> TaskError {
+    TaskError::worker(format!("Malformed record from the plugin: {e}"))
 }
 
 fn data_failure(stage: Stage, class: &str, e: impl std::fmt::Display) -> Failure {
@@ -98,9 +105,8 @@ impl KafkaOutput {
         errors: ErrorHandler,
         chain: TransformationChain,
     ) -> Result<KafkaOutput, String> {
-        let (tx, deliveries) = channel();
         let producer = config
-            .create_with_context(AckContext { tx })
+            .create_with_context(AckContext::default())
             .map_err(|e| format!("Cannot create the producer: {e}"))?;
         let schemaless = [("schemas.enable".to_owned(), "false".to_owned())].into();
         let dlq_render = ferry_converters::converter(
@@ -111,38 +117,35 @@ impl KafkaOutput {
         .ok();
         Ok(KafkaOutput {
             producer,
-            deliveries,
             converters,
             topics,
             cache: SchemaCache::default(),
             errors,
             chain,
             dropped: Vec::new(),
+            no_topic: Arc::from(""),
             dlq_render,
         })
     }
 
-    /// Turn one plugin record into bytes, through the transformation chain. `Ok(None)`: the
+    /// Turn one plugin record (for `topic`, its topic) into bytes, through the transformation chain. `Ok(None)`: the
     /// record was dropped by a transformation, or failed and was tolerated.
-    fn prepare(&mut self, view: &RecordView<'_>) -> Result<Option<Outgoing>, TaskError> {
-        let malformed = |e: ferry_codec::CodecError| {
-            TaskError::worker(format!("Malformed record from the plugin: {e}"))
-        };
-        // Bytes pass through undecoded when nothing transforms them.
-        let raw_value = view
-            .value_bytes()
-            .filter(|_| self.converters.value_is_bytes && self.chain.is_empty());
+    fn prepare<'v>(
+        &mut self,
+        view: &RecordView<'v>,
+        topic: &'v str,
+    ) -> Result<Option<Outgoing<'v>>, TaskError> {
+        if self.chain.is_empty() {
+            return self.convert_view(view, topic);
+        }
         let record = ConnectRecord {
-            topic: view.topic().map_err(malformed)?.to_owned(),
+            topic: topic.to_owned(),
             kafka_partition: view.partition(),
             kafka_offset: None,
             key_schema: view.key_schema().map_err(malformed)?.cloned(),
             key: view.key().map_err(malformed)?,
             value_schema: view.value_schema().map_err(malformed)?.cloned(),
-            value: match raw_value {
-                Some(_) => Value::Null,
-                None => view.value().map_err(malformed)?,
-            },
+            value: view.value().map_err(malformed)?,
             timestamp: view.timestamp(),
             headers: view
                 .headers()
@@ -155,12 +158,9 @@ impl KafkaOutput {
                 })
                 .collect(),
         };
-        if self.chain.is_empty() {
-            return self.convert_record(view, record, raw_value);
-        }
         let topic = record.topic.clone();
         match self.chain.apply(record) {
-            Ok(Some(r)) => self.convert_record(view, r, None),
+            Ok(Some(r)) => self.convert_record(view, r),
             Ok(None) => Ok(None),
             Err(e) => {
                 let failure = Failure {
@@ -171,80 +171,161 @@ impl KafkaOutput {
                     retriable: false,
                 };
                 let value = view.value().unwrap_or(Value::Null);
-                self.tolerate(failure, view, &topic, &value)
+                self.tolerate(failure, view, &topic, &value).map(|()| None)
             }
         }
     }
 
-    /// Convert a (transformed) record to bytes; `raw_value`, when given, is produced as is.
-    fn convert_record(
+    /// Convert an untransformed record straight from the batch: keys and values the converters
+    /// pass through are produced from the batch, without a copy or a `Value`.
+    fn convert_view<'v>(
         &mut self,
-        view: &RecordView<'_>,
-        r: ConnectRecord,
-        raw_value: Option<&[u8]>,
-    ) -> Result<Option<Outgoing>, TaskError> {
-        self.topics.ensure(&r.topic).map_err(TaskError::worker)?;
-        let key = match (&r.key, r.key_schema.as_ref()) {
-            (Value::Null, None) => None,
-            (k, schema) => match self.converters.key.from_connect(&r.topic, schema, k) {
-                Ok(b) => b,
-                Err(e) => {
-                    return self.tolerate(
-                        data_failure(Stage::KeyConverter, &self.converters.key_class.clone(), e),
-                        view,
-                        &r.topic,
-                        &r.key,
-                    )
-                }
-            },
-        };
-        let converted = match raw_value {
-            Some(raw) => Ok(Some(raw.to_vec())),
-            None => self
-                .converters
-                .value
-                .from_connect(&r.topic, r.value_schema.as_ref(), &r.value),
-        };
-        let value = match converted {
-            Ok(b) => b,
-            Err(e) => {
-                return self.tolerate(
-                    data_failure(
-                        Stage::ValueConverter,
-                        &self.converters.value_class.clone(),
-                        e,
-                    ),
-                    view,
-                    &r.topic,
-                    &r.value,
-                )
+        view: &RecordView<'v>,
+        topic: &'v str,
+    ) -> Result<Option<Outgoing<'v>>, TaskError> {
+        self.topics.ensure(topic).map_err(TaskError::worker)?;
+        let (key_schema, value_schema) = (
+            view.key_schema().map_err(malformed)?,
+            view.value_schema().map_err(malformed)?,
+        );
+        let (decoded_key, decoded_value);
+        let key = match passed_through(self.converters.key_passthrough, key_schema, view.key_raw())
+        {
+            Some(raw) => Data::Raw(raw),
+            None => {
+                decoded_key = view.key().map_err(malformed)?;
+                Data::Value(key_schema, &decoded_key)
             }
         };
+        let Some(key) = self.converted(Stage::KeyConverter, view, topic, key)? else {
+            return Ok(None);
+        };
+        let value = match passed_through(
+            self.converters.value_passthrough,
+            value_schema,
+            view.value_raw(),
+        ) {
+            Some(raw) => Data::Raw(raw),
+            None => {
+                decoded_value = view.value().map_err(malformed)?;
+                Data::Value(value_schema, &decoded_value)
+            }
+        };
+        let Some(value) = self.converted(Stage::ValueConverter, view, topic, value)? else {
+            return Ok(None);
+        };
         let mut headers = Vec::new();
-        for h in &r.headers {
-            match self.converters.header.from_connect_header(
-                &r.topic,
-                &h.key,
-                h.schema.as_ref(),
-                &h.value,
-            ) {
-                Ok(b) => headers.push((h.key.clone(), b)),
-                Err(e) => {
-                    return self.tolerate(
-                        data_failure(
-                            Stage::HeaderConverter,
-                            &self.converters.header_class.clone(),
-                            e,
-                        ),
-                        view,
-                        &r.topic,
-                        &h.value,
-                    )
+        if !view.header().headers.is_null() {
+            for h in view.headers().map_err(malformed)? {
+                match self.header_bytes(view, topic, &h.key, h.schema.as_ref(), &h.value)? {
+                    Some(bytes) => headers.push((h.key, bytes)),
+                    None => return Ok(None),
                 }
             }
         }
         Ok(Some(Outgoing {
-            topic: r.topic,
+            topic: Cow::Borrowed(topic),
+            partition: view.partition(),
+            timestamp: view.timestamp(),
+            key,
+            value,
+            headers,
+        }))
+    }
+
+    /// A key or value as bytes (`None` inside for null). `Ok(None)`: the conversion failed and
+    /// the failure was tolerated.
+    #[allow(clippy::type_complexity)]
+    fn converted<'v>(
+        &mut self,
+        stage: Stage,
+        view: &RecordView<'_>,
+        topic: &str,
+        data: Data<'v, '_>,
+    ) -> Result<Option<Option<Cow<'v, [u8]>>>, TaskError> {
+        let (schema, value) = match data {
+            Data::Raw(raw) => return Ok(Some(Some(Cow::Borrowed(raw)))),
+            Data::Value(schema, value) => (schema, value),
+        };
+        let (converter, class) = match stage {
+            Stage::KeyConverter => {
+                // A null key without a schema is never converted.
+                if value.is_null() && schema.is_none() {
+                    return Ok(Some(None));
+                }
+                (&self.converters.key, &self.converters.key_class)
+            }
+            _ => (&self.converters.value, &self.converters.value_class),
+        };
+        match converter.from_connect(topic, schema, value) {
+            Ok(bytes) => Ok(Some(bytes.map(Cow::Owned))),
+            Err(e) => {
+                let failure = data_failure(stage, class, e);
+                self.tolerate(failure, view, topic, value).map(|()| None)
+            }
+        }
+    }
+
+    /// One header's value as bytes; `Ok(None)`: the conversion failed and was tolerated.
+    fn header_bytes(
+        &mut self,
+        view: &RecordView<'_>,
+        topic: &str,
+        key: &str,
+        schema: Option<&SchemaRef>,
+        value: &Value,
+    ) -> Result<Option<Option<Vec<u8>>>, TaskError> {
+        match self
+            .converters
+            .header
+            .from_connect_header(topic, key, schema, value)
+        {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) => {
+                let failure = data_failure(
+                    Stage::HeaderConverter,
+                    &self.converters.header_class.clone(),
+                    e,
+                );
+                self.tolerate(failure, view, topic, value).map(|()| None)
+            }
+        }
+    }
+
+    /// Convert a transformed record to bytes.
+    fn convert_record(
+        &mut self,
+        view: &RecordView<'_>,
+        r: ConnectRecord,
+    ) -> Result<Option<Outgoing<'static>>, TaskError> {
+        self.topics.ensure(&r.topic).map_err(TaskError::worker)?;
+        let key = match self.converted(
+            Stage::KeyConverter,
+            view,
+            &r.topic,
+            Data::Value(r.key_schema.as_ref(), &r.key),
+        )? {
+            Some(bytes) => bytes,
+            None => return Ok(None),
+        };
+        let value = match self.converted(
+            Stage::ValueConverter,
+            view,
+            &r.topic,
+            Data::Value(r.value_schema.as_ref(), &r.value),
+        )? {
+            Some(bytes) => bytes,
+            None => return Ok(None),
+        };
+        let mut headers = Vec::new();
+        for h in &r.headers {
+            match self.header_bytes(view, &r.topic, &h.key, h.schema.as_ref(), &h.value)? {
+                Some(bytes) => headers.push((h.key.clone(), bytes)),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(Outgoing {
+            topic: Cow::Owned(r.topic),
             partition: r.kafka_partition,
             timestamp: r.timestamp,
             key,
@@ -260,7 +341,7 @@ impl KafkaOutput {
         view: &RecordView<'_>,
         topic: &str,
         value: &Value,
-    ) -> Result<Option<Outgoing>, TaskError> {
+    ) -> Result<(), TaskError> {
         let rendered = self
             .dlq_render
             .as_ref()
@@ -276,7 +357,7 @@ impl KafkaOutput {
             headers: Vec::new(),
             source_description: Some(describe(view, topic, value)),
         };
-        self.errors.handle(failure, &context).map(|()| None)
+        self.errors.handle(failure, &context)
     }
 
     fn send_batch(
@@ -287,13 +368,23 @@ impl KafkaOutput {
     ) -> Result<(), TaskError> {
         let reader = BatchReader::new(batch.as_batch_ref(), cache)
             .map_err(|e| TaskError::worker(format!("Malformed batch from the plugin: {e}")))?;
+        // Records come in runs of one topic: its name is checked once per run.
+        let mut last_topic: Option<(u32, &str)> = None;
         for (i, view) in reader.iter().enumerate() {
             let seq = first_seq + i as u64;
-            match self.prepare(&view)? {
+            let topic = match last_topic {
+                Some((index, topic)) if index == view.header().topic => topic,
+                _ => {
+                    let topic = view.topic().map_err(malformed)?;
+                    last_topic = Some((view.header().topic, topic));
+                    topic
+                }
+            };
+            match self.prepare(&view, topic)? {
                 Some(out) => self.send_one(seq, &out)?,
                 None => self.dropped.push(Ack {
                     seq,
-                    topic: String::new(),
+                    topic: self.no_topic.clone(),
                     partition: -1,
                     offset: -1,
                 }),
@@ -303,7 +394,7 @@ impl KafkaOutput {
     }
 
     /// Enqueue one record, waiting while librdkafka's queue is full (backpressure).
-    fn send_one(&self, seq: u64, out: &Outgoing) -> Result<(), TaskError> {
+    fn send_one(&self, seq: u64, out: &Outgoing<'_>) -> Result<(), TaskError> {
         let mut record: BaseRecord<'_, [u8], [u8], usize> =
             BaseRecord::with_opaque_to(&out.topic, seq as usize);
         if let Some(k) = out.key.as_deref() {
@@ -355,10 +446,11 @@ impl SourceOutput for KafkaOutput {
     }
 
     fn drain_acks(&mut self, acks: &mut Vec<Ack>) -> Result<(), TaskError> {
+        self.producer
+            .context()
+            .drain(acks)
+            .map_err(TaskError::worker)?;
         acks.append(&mut self.dropped);
-        while let Ok(d) = self.deliveries.try_recv() {
-            acks.push(d.map_err(TaskError::worker)?);
-        }
         Ok(())
     }
 

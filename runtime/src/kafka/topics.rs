@@ -106,6 +106,8 @@ pub struct TopicCreator {
     admin: AdminClient<DefaultClientContext>,
     groups: Vec<Group>,
     known: HashSet<String>,
+    /// The topic `ensure` last saw known (records come in runs for one topic): no hashing then.
+    last: String,
     tracker: super::TopicTracker,
     embedded: Option<super::EmbeddedBroker>,
 }
@@ -123,6 +125,7 @@ impl TopicCreator {
             admin,
             groups: parse_groups(connector)?,
             known: HashSet::new(),
+            last: String::new(),
             tracker,
             embedded: settings.embedded.clone(),
         })
@@ -131,7 +134,12 @@ impl TopicCreator {
     /// Make sure `topic` exists: create it with the first matching `topic.creation` group, or
     /// with 1 partition when the connector has no topic creation settings.
     pub fn ensure(&mut self, topic: &str) -> Result<(), String> {
+        if self.last == topic && !topic.is_empty() {
+            return Ok(());
+        }
         if self.known.contains(topic) {
+            self.last.clear();
+            self.last.push_str(topic);
             return Ok(());
         }
         let (partitions, replication, configs) = match self.groups.iter().find(|g| g.matches(topic))

@@ -30,7 +30,7 @@ impl SourceOutput for MemoryOutput {
                 .unwrap_or_default();
             self.pending.push(Ack {
                 seq: first_seq + i as u64,
-                topic: String::from_utf8_lossy(topic).into_owned(),
+                topic: String::from_utf8_lossy(topic).into(),
                 partition: 0,
                 offset: n as i64,
             });

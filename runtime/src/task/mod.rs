@@ -11,13 +11,15 @@ mod sink;
 mod source;
 mod status;
 mod thread;
+mod tracker;
 
 pub use contexts::{HostConnectorContext, HostSinkContext, HostSourceContext, SinkRequests};
 pub use error::TaskError;
-pub use offsets::{OffsetStore, SourceOffsetTracker};
+pub use offsets::OffsetStore;
 pub use sink::{
     run_sink_task, InputFactory, SharedSinkCore, SinkCore, SinkInput, SinkTaskConfig, Tp,
 };
 pub use source::{run_source_task, Ack, SourceOutput, SourceTaskConfig};
 pub use status::{State, StatusListener, TaskId};
 pub use thread::{spawn_task, StopSignal, TaskHandle};
+pub use tracker::SourceOffsetTracker;

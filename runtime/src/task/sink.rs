@@ -177,22 +177,35 @@ impl SinkCore {
             .put(buf.as_batch_ref())
             .into_result()
             .map_err(|e| TaskError::from_ffi("Calling put", e))?;
+        // The next offset of each (topic index, partition) of the batch; few of them, found
+        // by a scan, so that the map is updated once for each rather than for every record.
+        let mut next: Vec<(u32, i32, i64)> = Vec::new();
+        let mut last = 0;
         for h in buf.records.iter() {
+            let tp = (h.topic, h.partition);
+            if next.get(last).is_none_or(|&(t, p, _)| (t, p) != tp) {
+                last = match next.iter().position(|&(t, p, _)| (t, p) == tp) {
+                    Some(i) => i,
+                    None => {
+                        next.push((h.topic, h.partition, h.offset + 1));
+                        next.len() - 1
+                    }
+                };
+            }
+            let o = &mut next[last].2;
+            *o = (*o).max(h.offset + 1);
+        }
+        for (topic, partition, offset) in next {
             let Some(topic) = buf
                 .topics
-                .get(h.topic as usize)
+                .get(topic as usize)
                 .and_then(|s| s.get(&buf.arena))
             else {
                 continue;
             };
-            let topic = String::from_utf8_lossy(topic);
-            match self.consumed.get_mut(&(topic.to_string(), h.partition)) {
-                Some(o) => *o = (*o).max(h.offset + 1),
-                None => {
-                    self.consumed
-                        .insert((topic.into_owned(), h.partition), h.offset + 1);
-                }
-            }
+            let tp = (String::from_utf8_lossy(topic).into_owned(), partition);
+            let o = self.consumed.entry(tp).or_insert(offset);
+            *o = (*o).max(offset);
         }
         Ok(())
     }

@@ -12,16 +12,18 @@ use tracing::{debug, error, info};
 
 use super::contexts::HostSourceContext;
 use super::error::TaskError;
-use super::offsets::{OffsetStore, SourceOffsetTracker};
+use super::offsets::OffsetStore;
 use super::status::{State, StatusListener, TaskId};
 use super::thread::StopSignal;
+use super::tracker::SourceOffsetTracker;
 use crate::plugin::PluginClass;
 
 /// A record Kafka acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ack {
     pub seq: u64,
-    pub topic: String,
+    /// Shared by the acknowledgements of one topic.
+    pub topic: Arc<str>,
     pub partition: i32,
     pub offset: i64,
 }
@@ -63,15 +65,10 @@ impl Runner {
     fn submit(&mut self, batch: &BatchBuf) -> Result<(), TaskError> {
         let first = self.tracker.next_seq();
         for h in batch.records.iter() {
-            let partition = h
-                .source_partition
-                .get(&batch.arena)
-                .and_then(|b| std::str::from_utf8(b).ok());
-            let offset = h
-                .source_offset
-                .get(&batch.arena)
-                .and_then(|b| std::str::from_utf8(b).ok());
-            self.tracker.submit(partition, offset);
+            self.tracker.submit(
+                h.source_partition.get(&batch.arena),
+                h.source_offset.get(&batch.arena),
+            );
         }
         self.output.send(batch, first)
     }
