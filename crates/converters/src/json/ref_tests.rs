@@ -190,7 +190,68 @@ fn rows_take_the_view_path() {
         encode_value(&mut bytes, &value);
         let view = ValueRef::decode(&bytes, Some(&schema)).unwrap();
         for c in configs() {
-            assert!(c.encoder.value_ref(&mut Vec::new(), &schema, view).is_some());
+            assert!(c
+                .encoder
+                .value_ref(&mut Vec::new(), &schema, view)
+                .is_some());
         }
     }
+}
+
+/// 1,000,000 bench-shaped rows (the JDBC benchmark's table) through one path; run one of
+/// `cost_owned` / `cost_view` under `perf stat` with `--release -- --ignored` to compare.
+fn cost(view_path: bool) {
+    let schema = Schema::struct_builder()
+        .name("ferry_bench_models")
+        .field("model_id", Schema::primitive(Type::Int32))
+        .field("model_name", Schema::optional_primitive(Type::String))
+        .field("model_base_price", Schema::optional_primitive(Type::Int32))
+        .field("brand_id", Schema::optional_primitive(Type::Int32))
+        .build();
+    let rows: Vec<Vec<u8>> = (0..1000)
+        .map(|i| {
+            let value = Value::Struct(Struct::from_values_unchecked(
+                schema.clone(),
+                vec![
+                    Value::Int32(i),
+                    Value::String(format!("Model {i}")),
+                    Value::Int32(10_000 + i),
+                    Value::Int32(i % 7),
+                ],
+            ));
+            let mut bytes = Vec::new();
+            encode_value(&mut bytes, &value);
+            bytes
+        })
+        .collect();
+    let c = converter(&[("schemas.enable", "false")]);
+    let start = std::time::Instant::now();
+    let mut total = 0;
+    for _ in 0..1000 {
+        for bytes in &rows {
+            let view = ValueRef::decode(bytes, Some(&schema)).unwrap();
+            let out = if view_path {
+                c.from_connect_ref("t", Some(&schema), view)
+            } else {
+                c.from_connect("t", Some(&schema), &view.to_value())
+            };
+            total += out.unwrap().unwrap().len();
+        }
+    }
+    println!(
+        "{} ns/row ({total} bytes)",
+        start.elapsed().as_nanos() / 1_000_000
+    );
+}
+
+#[test]
+#[ignore = "a cost measurement, run by hand"]
+fn cost_owned() {
+    cost(false);
+}
+
+#[test]
+#[ignore = "a cost measurement, run by hand"]
+fn cost_view() {
+    cost(true);
 }
