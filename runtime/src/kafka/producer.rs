@@ -6,7 +6,7 @@
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::Duration;
 
-use ferry_codec::{BatchReader, RecordView, SchemaCache};
+use ferry_codec::{BatchReader, RecordView, SchemaCache, ValueRef};
 use ferry_converters::Converter;
 use ferry_data::Value;
 use ferry_plugin_abi::BatchBuf;
@@ -132,6 +132,11 @@ impl KafkaOutput {
         let raw_value = view
             .value_bytes()
             .filter(|_| self.converters.value_is_bytes && self.chain.is_empty());
+        // Without transformations the value converter reads the batch encoding in place.
+        let in_place = match raw_value {
+            None if self.chain.is_empty() => Some(view.value_ref().map_err(malformed)?),
+            _ => None,
+        };
         let record = ConnectRecord {
             topic: view.topic().map_err(malformed)?.to_owned(),
             kafka_partition: view.partition(),
@@ -139,9 +144,9 @@ impl KafkaOutput {
             key_schema: view.key_schema().map_err(malformed)?.cloned(),
             key: view.key().map_err(malformed)?,
             value_schema: view.value_schema().map_err(malformed)?.cloned(),
-            value: match raw_value {
-                Some(_) => Value::Null,
-                None => view.value().map_err(malformed)?,
+            value: match (raw_value, in_place) {
+                (None, None) => view.value().map_err(malformed)?,
+                _ => Value::Null,
             },
             timestamp: view.timestamp(),
             headers: view
@@ -156,11 +161,11 @@ impl KafkaOutput {
                 .collect(),
         };
         if self.chain.is_empty() {
-            return self.convert_record(view, record, raw_value);
+            return self.convert_record(view, record, raw_value, in_place);
         }
         let topic = record.topic.clone();
         match self.chain.apply(record) {
-            Ok(Some(r)) => self.convert_record(view, r, None),
+            Ok(Some(r)) => self.convert_record(view, r, None, None),
             Ok(None) => Ok(None),
             Err(e) => {
                 let failure = Failure {
@@ -176,12 +181,14 @@ impl KafkaOutput {
         }
     }
 
-    /// Convert a (transformed) record to bytes; `raw_value`, when given, is produced as is.
+    /// Convert a (transformed) record to bytes; `raw_value`, when given, is produced as is;
+    /// `in_place`, when given, is the value to convert (`r.value` is then a placeholder).
     fn convert_record(
         &mut self,
         view: &RecordView<'_>,
         r: ConnectRecord,
         raw_value: Option<&[u8]>,
+        in_place: Option<ValueRef<'_>>,
     ) -> Result<Option<Outgoing>, TaskError> {
         self.topics.ensure(&r.topic).map_err(TaskError::worker)?;
         let key = match (&r.key, r.key_schema.as_ref()) {
@@ -198,16 +205,30 @@ impl KafkaOutput {
                 }
             },
         };
-        let converted = match raw_value {
-            Some(raw) => Ok(Some(raw.to_vec())),
-            None => self
-                .converters
-                .value
-                .from_connect(&r.topic, r.value_schema.as_ref(), &r.value),
+        let converted = match (raw_value, in_place) {
+            (Some(raw), _) => Ok(Some(raw.to_vec())),
+            (None, Some(v)) => {
+                self.converters
+                    .value
+                    .from_connect_ref(&r.topic, r.value_schema.as_ref(), v)
+            }
+            (None, None) => {
+                self.converters
+                    .value
+                    .from_connect(&r.topic, r.value_schema.as_ref(), &r.value)
+            }
         };
         let value = match converted {
             Ok(b) => b,
             Err(e) => {
+                let decoded;
+                let failed = match in_place {
+                    Some(v) => {
+                        decoded = v.to_value();
+                        &decoded
+                    }
+                    None => &r.value,
+                };
                 return self.tolerate(
                     data_failure(
                         Stage::ValueConverter,
@@ -216,8 +237,8 @@ impl KafkaOutput {
                     ),
                     view,
                     &r.topic,
-                    &r.value,
-                )
+                    failed,
+                );
             }
         };
         let mut headers = Vec::new();
