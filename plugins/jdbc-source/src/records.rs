@@ -120,7 +120,7 @@ impl Layout {
 
     /// Push the record of `row`: the key (when configured) and the value are structs of the
     /// layout's schemas; `partition` is the source partition's JSON text, `offset` the source
-    /// offset's (`None` in bulk mode). Nothing else is allocated per row.
+    /// offset's (`None` in bulk mode). Only the key's values are copied.
     pub fn push(
         &self,
         topic: &str,
