@@ -46,6 +46,7 @@ mod values;
 
 use std::collections::BTreeMap;
 
+use ferry_codec::ValueRef;
 use ferry_data::{SchemaRef, Value};
 
 pub use bytes::ByteArrayConverter;
@@ -84,6 +85,19 @@ pub trait Converter: Send + Sync {
         schema: Option<&SchemaRef>,
         value: &Value,
     ) -> Result<Option<Vec<u8>>, ConvertError>;
+
+    /// [`from_connect`](Self::from_connect) for a borrowed view of the value (as the plugin
+    /// encoded it): the same bytes and errors. Converters that can write the view directly
+    /// override it; by default it builds the owned value.
+    #[allow(clippy::wrong_self_convention)] // as `from_connect`
+    fn from_connect_ref(
+        &self,
+        topic: &str,
+        schema: Option<&SchemaRef>,
+        value: ValueRef<'_>,
+    ) -> Result<Option<Vec<u8>>, ConvertError> {
+        self.from_connect(topic, schema, &value.to_value())
+    }
 
     /// Bytes (`None` = null) to Connect data: the schema (`None` when schemaless) and the value.
     fn to_connect(

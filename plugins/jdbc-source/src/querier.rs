@@ -8,7 +8,7 @@ use ferry_plugin_sdk::prelude::*;
 use ferry_plugin_sdk::tracing::{debug, info, warn};
 
 use crate::dialect::{Chunk, Dialect, Row};
-use crate::error::JdbcResult;
+use crate::error::{JdbcError, JdbcResult};
 use crate::offsets::{Offset, Origin};
 use crate::query::Criteria;
 use crate::records::Layout;
@@ -19,7 +19,8 @@ use crate::worker::{Cursor, DbWorker, Next};
 /// Per-table reading state.
 pub struct Querier {
     pub origin: Origin,
-    pub partition: JsonMap,
+    /// The source partition as JSON object text, written into every record.
+    partition_json: String,
     topic: String,
     name: Option<String>,
     not_null: HashSet<String>,
@@ -67,9 +68,10 @@ impl Querier {
             Origin::Table(t) => Some(t.name.clone()),
             Origin::Query(_) => None,
         };
+        let partition_json = serde_json::to_string(&spec.partition).unwrap_or_default();
         Querier {
             origin: spec.origin,
-            partition: spec.partition,
+            partition_json,
             topic: spec.topic,
             name,
             not_null: spec.not_null,
@@ -263,16 +265,18 @@ impl Querier {
                 }
             }
         }
-        let offset = if mode == Mode::Bulk {
-            Offset::default()
-        } else {
-            self.offset
-        };
-        let mut record = layout.record(&self.topic, &self.partition, offset, row.values);
-        if mode == Mode::Bulk {
-            record.source_offset = None;
-        }
-        out.push(record)?;
+        // Bulk mode stores no offset.
+        let offset = (mode != Mode::Bulk)
+            .then(|| serde_json::to_string(&self.offset.to_map()))
+            .transpose()
+            .map_err(|e| JdbcError::Data(format!("cannot write the source offset: {e}")))?;
+        layout.push(
+            &self.topic,
+            &self.partition_json,
+            offset.as_deref(),
+            row.values,
+            out,
+        )?;
         Ok(())
     }
 }

@@ -4,7 +4,6 @@ use ferry_plugin_sdk::prelude::*;
 
 use crate::dialect::Row;
 use crate::error::{JdbcError, JdbcResult};
-use crate::offsets::Offset;
 use crate::schema::{struct_schema, ColumnDef};
 use crate::temporal::Instant;
 
@@ -119,27 +118,29 @@ impl Layout {
         })
     }
 
-    /// The record of `row`.
-    pub fn record(
+    /// Push the record of `row`: the key (when configured) and the value are structs of the
+    /// layout's schemas; `partition` is the source partition's JSON text, `offset` the source
+    /// offset's (`None` in bulk mode). Only the key's values are copied.
+    pub fn push(
         &self,
         topic: &str,
-        partition: &JsonMap,
-        offset: Offset,
+        partition: &str,
+        offset: Option<&str>,
         row: Vec<Value>,
-    ) -> SourceRecord {
+        out: &mut SourceRecords<'_>,
+    ) -> Result<()> {
         let key = self.key.as_ref().map(|(schema, idx)| {
             let values = idx.iter().map(|&i| row[i].clone()).collect();
-            (
-                schema.clone(),
-                Value::Struct(Struct::from_values_unchecked(schema.clone(), values)),
-            )
+            Value::Struct(Struct::from_values_unchecked(schema.clone(), values))
         });
         let value = Value::Struct(Struct::from_values_unchecked(self.schema.clone(), row));
-        let mut r = SourceRecord::new(topic, Some(self.schema.clone()), value)
-            .with_source(partition.clone(), offset.to_map());
-        if let Some((schema, k)) = key {
-            r = r.with_key(Some(schema), k);
+        let mut parts = RecordParts::new(topic, Some(&self.schema), &value);
+        if let (Some((schema, _)), Some(k)) = (&self.key, &key) {
+            parts.key_schema = Some(schema);
+            parts.key = k;
         }
-        r
+        parts.source_partition = Some(partition);
+        parts.source_offset = offset;
+        out.push_parts(&parts)
     }
 }

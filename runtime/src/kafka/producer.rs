@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferry_codec::{BatchReader, RawValue, RecordView, SchemaCache};
+use ferry_codec::{BatchReader, RawValue, RecordView, SchemaCache, ValueRef};
 use ferry_converters::{Converter, Passthrough};
 use ferry_data::{SchemaRef, Type, Value};
 use ferry_plugin_abi::BatchBuf;
@@ -34,10 +34,12 @@ struct Outgoing<'a> {
 }
 
 /// A key or value on its way to bytes: bytes the converter passes through as they are
-/// (lifetime `'v`, the batch), or data to convert (`'x`).
+/// (lifetime `'v`, the batch), data to convert (`'x`), or a value the converter reads in
+/// place from the batch encoding.
 enum Data<'v, 'x> {
     Raw(&'v [u8]),
     Value(Option<&'x SchemaRef>, &'x Value),
+    View(Option<&'x SchemaRef>, ValueRef<'v>),
 }
 
 /// The bytes `passthrough` writes for a raw string or bytes value with `schema`, exactly as the
@@ -188,7 +190,7 @@ impl KafkaOutput {
             view.key_schema().map_err(malformed)?,
             view.value_schema().map_err(malformed)?,
         );
-        let (decoded_key, decoded_value);
+        let decoded_key;
         let key = match passed_through(self.converters.key_passthrough, key_schema, view.key_raw())
         {
             Some(raw) => Data::Raw(raw),
@@ -206,10 +208,8 @@ impl KafkaOutput {
             view.value_raw(),
         ) {
             Some(raw) => Data::Raw(raw),
-            None => {
-                decoded_value = view.value().map_err(malformed)?;
-                Data::Value(value_schema, &decoded_value)
-            }
+            // The value converter reads the batch encoding in place.
+            None => Data::View(value_schema, view.value_ref().map_err(malformed)?),
         };
         let Some(value) = self.converted(Stage::ValueConverter, view, topic, value)? else {
             return Ok(None);
@@ -246,6 +246,18 @@ impl KafkaOutput {
         let (schema, value) = match data {
             Data::Raw(raw) => return Ok(Some(Some(Cow::Borrowed(raw)))),
             Data::Value(schema, value) => (schema, value),
+            Data::View(schema, value) => {
+                let class = &self.converters.value_class;
+                return match self.converters.value.from_connect_ref(topic, schema, value) {
+                    Ok(bytes) => Ok(Some(bytes.map(Cow::Owned))),
+                    Err(e) => {
+                        let failure = data_failure(stage, class, e);
+                        // The owned value, only to report the failure.
+                        let decoded = value.to_value();
+                        self.tolerate(failure, view, topic, &decoded).map(|()| None)
+                    }
+                };
+            }
         };
         let (converter, class) = match stage {
             Stage::KeyConverter => {

@@ -279,7 +279,7 @@ fn mismatching_schema() -> ConvertError {
 
 /// Whether a struct's schema is the schema being written. Unlike Kafka, the schemas' own default
 /// values are not compared, so a struct schema whose default is a struct can be written.
-fn same_struct_schema(a: &Schema, b: &Schema) -> bool {
+pub(super) fn same_struct_schema(a: &Schema, b: &Schema) -> bool {
     std::ptr::eq(a, b)
         || (a.ty == b.ty
             && a.optional == b.optional

@@ -4,17 +4,21 @@ mod cache;
 mod config;
 mod decode;
 mod encode;
+mod encode_ref;
 mod read;
 mod scalar;
 mod schema;
 mod write;
 
 #[cfg(test)]
+mod ref_tests;
+#[cfg(test)]
 mod tests;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use ferry_codec::ValueRef;
 use ferry_data::{SchemaRef, Value};
 
 use self::cache::{SchemaParseCache, SchemaTextCache};
@@ -201,6 +205,30 @@ impl Converter for JsonConverter {
         }
         self.size_hint.store(out.len().max(64), Ordering::Relaxed);
         Ok(Some(out))
+    }
+
+    fn from_connect_ref(
+        &self,
+        topic: &str,
+        schema: Option<&SchemaRef>,
+        value: ValueRef<'_>,
+    ) -> Result<Option<Vec<u8>>, ConvertError> {
+        if let Some(s) = schema {
+            let mut out = Vec::with_capacity(self.size_hint.load(Ordering::Relaxed));
+            if self.config.schemas_enable {
+                out.extend_from_slice(b"{\"schema\":");
+                out.extend_from_slice(&self.schema_text(s)?);
+                out.extend_from_slice(b",\"payload\":");
+            }
+            if self.encoder.value_ref(&mut out, s, value).is_some() {
+                if self.config.schemas_enable {
+                    out.push(b'}');
+                }
+                self.size_hint.store(out.len().max(64), Ordering::Relaxed);
+                return Ok(Some(out));
+            }
+        }
+        self.from_connect(topic, schema, &value.to_value())
     }
 
     fn to_connect(
