@@ -14,26 +14,27 @@ pub(crate) fn partition(filename: &str) -> JsonMap {
 /// The offset document `{"position":<position>}` as JSON text in `out`, written without
 /// `fmt` or a map (this runs for every line).
 pub(crate) fn offset_json(out: &mut String, position: u64) {
-    out.clear();
-    out.push_str("{\"");
-    out.push_str(POSITION_FIELD);
-    out.push_str("\":");
-    let mut digits = [0u8; 20];
+    // `{"position":` is 12 bytes, a u64 at most 20 digits, then `}`.
+    const PREFIX: &[u8] = b"{\"position\":";
+    let mut text = [0u8; 33];
+    let mut end = text.len() - 1;
+    text[end] = b'}';
     let mut n = position;
-    let mut i = digits.len();
     loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+        end -= 1;
+        text[end] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    // ASCII digits: always UTF-8.
-    if let Ok(digits) = std::str::from_utf8(&digits[i..]) {
-        out.push_str(digits);
+    let start = end - PREFIX.len();
+    text[start..end].copy_from_slice(PREFIX);
+    out.clear();
+    // ASCII only: always UTF-8.
+    if let Ok(text) = std::str::from_utf8(&text[start..]) {
+        out.push_str(text);
     }
-    out.push('}');
 }
 
 /// Kafka's `FileStreamSourceConnector.alterOffsets`.
@@ -91,6 +92,7 @@ mod tests {
 
     #[test]
     fn offset_json_is_the_offset_document() {
+        assert_eq!(POSITION_FIELD, "position", "offset_json spells it out");
         let mut out = String::from("stale");
         for position in [0, 7, 10, 4_294_967_296, u64::MAX] {
             offset_json(&mut out, position);
