@@ -92,6 +92,7 @@ pub fn consumer_config(bootstrap: &str, group: &str) -> ClientConfig {
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
+        .set("fetch.queue.backoff.ms", "10")
         .set("partition.assignment.strategy", "range,roundrobin");
     c
 }

@@ -68,7 +68,9 @@ impl SinkTask for FileStreamSinkTask {
                 io.and_then(|()| w.write_all(b"\n"))
                     .map_err(|e| write_error(&self.filename, e))?;
             }
-            Ok(())
+            // Kafka's task prints to an unbuffered stream, so a record is in the file once
+            // `put` returns; the buffer only saves a write per record.
+            w.flush().map_err(|e| write_error(&self.filename, e))
         })();
         self.line = line;
         result

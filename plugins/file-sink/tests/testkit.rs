@@ -129,6 +129,30 @@ fn strings_bytes_and_tombstones() {
     );
 }
 
+/// Kafka's task prints every record to an unbuffered stream: what `put` took is in the file when
+/// `put` returns, before any flush or offset commit.
+#[test]
+fn records_are_in_the_file_when_put_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sink.txt");
+    let out_s = out.display().to_string();
+    let h =
+        SinkHarness::<FileStreamSinkConnector>::new(&[("name", "s"), ("file", &out_s)]).unwrap();
+    let tp = TopicPartition::new("t", 0);
+    let mut task = h
+        .start_task(
+            &[("file".to_owned(), out_s.clone())].into(),
+            std::slice::from_ref(&tp),
+        )
+        .unwrap();
+    let record = |offset, text: &str| TestRecord::new("t", 0, offset, None, Value::from(text));
+    task.put(&[record(0, "one"), record(1, "two")]).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "one\ntwo\n");
+    task.put(&[record(2, "three")]).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "one\ntwo\nthree\n");
+    task.stop().unwrap();
+}
+
 #[test]
 fn an_unwritable_file_fails_start_with_kafkas_message() {
     let h = SinkHarness::<FileStreamSinkConnector>::new(&[

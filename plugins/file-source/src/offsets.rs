@@ -14,27 +14,26 @@ pub(crate) fn partition(filename: &str) -> JsonMap {
 /// The offset document `{"position":<position>}` as JSON text in `out`, written without
 /// `fmt` or a map (this runs for every line).
 pub(crate) fn offset_json(out: &mut String, position: u64) {
-    // `{"position":` is 12 bytes, a u64 at most 20 digits, then `}`.
-    const PREFIX: &[u8] = b"{\"position\":";
-    let mut text = [0u8; 33];
-    let mut end = text.len() - 1;
-    text[end] = b'}';
+    const PREFIX: &str = "{\"position\":";
+    if !out.starts_with(PREFIX) {
+        out.clear();
+        out.push_str(PREFIX);
+    }
+    out.truncate(PREFIX.len());
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
     let mut n = position;
     loop {
-        end -= 1;
-        text[end] = b'0' + (n % 10) as u8;
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    let start = end - PREFIX.len();
-    text[start..end].copy_from_slice(PREFIX);
-    out.clear();
-    // ASCII only: always UTF-8.
-    if let Ok(text) = std::str::from_utf8(&text[start..]) {
-        out.push_str(text);
-    }
+    // ASCII digits: always UTF-8.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+    out.push('}');
 }
 
 /// Kafka's `FileStreamSourceConnector.alterOffsets`.

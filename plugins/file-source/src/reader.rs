@@ -9,8 +9,11 @@ const CHUNK: usize = 64 * 1024;
 /// far waits for the next byte; a last line without a terminator is not emitted until it has one.
 pub(crate) struct LineReader<R> {
     inner: R,
+    /// Zeroed once and grown only for a line longer than it: the data read is
+    /// `buf[start..end]`.
     buf: Vec<u8>,
     start: usize,
+    end: usize,
     /// Byte position (in the stream) of `buf[start]`.
     position: u64,
 }
@@ -19,8 +22,9 @@ impl<R: Read> LineReader<R> {
     pub(crate) fn new(inner: R, position: u64) -> Self {
         LineReader {
             inner,
-            buf: Vec::with_capacity(CHUNK),
+            buf: vec![0; CHUNK],
             start: 0,
+            end: 0,
             position,
         }
     }
@@ -29,7 +33,7 @@ impl<R: Read> LineReader<R> {
     /// position after its terminator; `None` when no whole line is available yet.
     pub(crate) fn next_line(&mut self) -> io::Result<Option<(Cow<'_, str>, u64)>> {
         loop {
-            if let Some((len, term)) = find_line(&self.buf[self.start..]) {
+            if let Some((len, term)) = find_line(&self.buf[self.start..self.end]) {
                 let start = self.start;
                 self.start += len + term;
                 self.position += (len + term) as u64;
@@ -50,22 +54,22 @@ impl<R: Read> LineReader<R> {
     /// Read more bytes; `false` when none are available now.
     fn fill(&mut self) -> io::Result<bool> {
         if self.start > 0 {
-            self.buf.drain(..self.start);
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
             self.start = 0;
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
+        if self.end == self.buf.len() {
+            // A line longer than the buffer: grow it.
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
         let n = loop {
-            match self.inner.read(&mut self.buf[old..]) {
+            match self.inner.read(&mut self.buf[self.end..]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         };
-        self.buf.truncate(old + n);
+        self.end += n;
         Ok(n > 0)
     }
 }

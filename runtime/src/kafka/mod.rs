@@ -13,6 +13,7 @@ mod embedded;
 pub mod groups;
 mod headers;
 mod producer;
+mod send;
 mod topics;
 
 pub use client::{admin_config, cluster_id, consumer_config, producer_config, ClientSettings};

@@ -18,6 +18,7 @@ use rdkafka::ClientConfig;
 
 use super::convert::Converters;
 use super::deliveries::AckContext;
+use super::send::{Produce, ProduceError, TopicHandles};
 use super::topics::TopicCreator;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{Ack, SourceOutput, TaskError};
@@ -61,6 +62,8 @@ fn passed_through<'v>(
 
 /// A [`SourceOutput`] over a Kafka producer.
 pub struct KafkaOutput {
+    /// Declared before `producer`: dropped first, as librdkafka needs.
+    handles: TopicHandles,
     producer: ThreadedProducer<AckContext>,
     converters: Converters,
     topics: TopicCreator,
@@ -118,6 +121,7 @@ impl KafkaOutput {
         )
         .ok();
         Ok(KafkaOutput {
+            handles: TopicHandles::default(),
             producer,
             converters,
             topics,
@@ -406,7 +410,36 @@ impl KafkaOutput {
     }
 
     /// Enqueue one record, waiting while librdkafka's queue is full (backpressure).
-    fn send_one(&self, seq: u64, out: &Outgoing<'_>) -> Result<(), TaskError> {
+    fn send_one(&mut self, seq: u64, out: &Outgoing<'_>) -> Result<(), TaskError> {
+        if !out.headers.is_empty() {
+            return self.send_with_headers(seq, out);
+        }
+        let rk = self.producer.client().native_ptr();
+        let record = || Produce {
+            topic: &out.topic,
+            partition: out.partition,
+            timestamp: out.timestamp,
+            key: out.key.as_deref(),
+            value: out.value.as_deref(),
+            seq,
+        };
+        loop {
+            let e = match self.handles.produce(rk, record()) {
+                Ok(()) => return Ok(()),
+                Err(ProduceError::Refused(RDKafkaErrorCode::QueueFull)) => {
+                    std::thread::sleep(Duration::from_millis(1));
+                    continue;
+                }
+                Err(ProduceError::Refused(code)) => KafkaError::MessageProduction(code).to_string(),
+                Err(ProduceError::Topic(e)) => e,
+            };
+            return Err(send_failed(&out.topic, e));
+        }
+    }
+
+    /// [`send_one`](Self::send_one) for a record with headers, through rdkafka's `send`, which
+    /// hands the headers to librdkafka.
+    fn send_with_headers(&self, seq: u64, out: &Outgoing<'_>) -> Result<(), TaskError> {
         let mut record: BaseRecord<'_, [u8], [u8], usize> =
             BaseRecord::with_opaque_to(&out.topic, seq as usize);
         if let Some(k) = out.key.as_deref() {
@@ -421,16 +454,13 @@ impl KafkaOutput {
         if let Some(ts) = out.timestamp {
             record = record.timestamp(ts);
         }
-        if !out.headers.is_empty() {
-            let mut headers = OwnedHeaders::new();
-            for (k, v) in &out.headers {
-                headers = headers.insert(Header {
-                    key: k,
-                    value: v.as_deref(),
-                });
-            }
-            record = record.headers(headers);
-        }
+        let headers = out.headers.iter().fold(OwnedHeaders::new(), |h, (k, v)| {
+            h.insert(Header {
+                key: k,
+                value: v.as_deref(),
+            })
+        });
+        record = record.headers(headers);
         loop {
             match self.producer.send(record) {
                 Ok(()) => return Ok(()),
@@ -438,15 +468,14 @@ impl KafkaOutput {
                     record = back;
                     std::thread::sleep(Duration::from_millis(1));
                 }
-                Err((e, back)) => {
-                    return Err(TaskError::worker(format!(
-                        "Failed to send a record to topic {}: {e}",
-                        back.topic
-                    )))
-                }
+                Err((e, _)) => return Err(send_failed(&out.topic, e)),
             }
         }
     }
+}
+
+fn send_failed(topic: &str, e: impl std::fmt::Display) -> TaskError {
+    TaskError::worker(format!("Failed to send a record to topic {topic}: {e}"))
 }
 
 impl SourceOutput for KafkaOutput {

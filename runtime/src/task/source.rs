@@ -94,6 +94,7 @@ impl Runner {
                 }
             });
         }
+        self.tracker.settle();
         if let Some(e) = failed {
             return Err(TaskError::worker(e.to_string()));
         }

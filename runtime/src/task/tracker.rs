@@ -111,7 +111,8 @@ impl SourceOffsetTracker {
     }
 
     /// Kafka acknowledged record `seq`. `visit` sees its source partition and offset (if it
-    /// had them) before they move on.
+    /// had them and `seq` is still pending). Offsets become committable at the next
+    /// [`settle`](Self::settle).
     pub fn ack(&mut self, seq: u64, visit: impl FnOnce(Option<&str>, Option<&str>)) {
         let entry = seq
             .checked_sub(self.base)
@@ -131,29 +132,41 @@ impl SourceOffsetTracker {
                 self.unacked -= 1;
             }
         }
-        if index == 0 {
-            self.pop_acknowledged();
-        }
     }
 
-    /// Drop the acknowledged records at the front; their offsets become committable.
-    fn pop_acknowledged(&mut self) {
+    /// The offset text of popped record `done` becomes its partition's committable offset.
+    fn set_committable(&mut self, done: &Pending) {
+        let start = (done.at - self.text_origin) as usize;
+        let text = self
+            .text
+            .get(start..start + done.len as usize)
+            .unwrap_or("");
+        let p = &mut self.partitions[done.partition as usize];
+        p.committable.clear();
+        p.committable.push_str(text);
+        p.dirty = true;
+    }
+
+    /// Drop the acknowledged records at the front (call it after a run of
+    /// [`ack`](Self::ack)s): each partition's last one becomes its committable offset, copied
+    /// once per partition change rather than once per record.
+    pub fn settle(&mut self) {
+        let mut last: Option<Pending> = None;
         while self.pending.front().is_some_and(|p| p.acked) {
             let Some(done) = self.pending.pop_front() else {
                 break;
             };
             self.base += 1;
-            if done.partition != UNTRACKED {
-                let start = (done.at - self.text_origin) as usize;
-                let text = self
-                    .text
-                    .get(start..start + done.len as usize)
-                    .unwrap_or("");
-                let p = &mut self.partitions[done.partition as usize];
-                p.committable.clear();
-                p.committable.push_str(text);
-                p.dirty = true;
+            if done.partition == UNTRACKED {
+                continue;
             }
+            if let Some(prev) = last.take().filter(|l| l.partition != done.partition) {
+                self.set_committable(&prev);
+            }
+            last = Some(done);
+        }
+        if let Some(prev) = last {
+            self.set_committable(&prev);
         }
         // The text before the first pending record is dead: drop it once it is most of it.
         let live = self
@@ -171,6 +184,7 @@ impl SourceOffsetTracker {
 
     /// Offsets that may be committed now (each partition's latest fully acknowledged one).
     pub fn take_committable(&mut self) -> Vec<(String, String)> {
+        self.settle();
         self.partitions
             .iter_mut()
             .filter(|p| p.dirty)
@@ -247,6 +261,7 @@ mod tests {
         t.ack(99, |p, o| assert_eq!((p, o), (None, None)));
         assert_eq!(t.pending(), 1);
         t.ack(a, |_, _| {});
+        t.settle();
         t.ack(a, |p, o| assert_eq!((p, o), (None, None)));
         assert_eq!(t.take_committable(), vec![("p".into(), "2".into())]);
     }
@@ -267,6 +282,11 @@ mod tests {
                     assert_eq!(p, Some(partition));
                     assert_eq!(o, Some(format!("{{\"position\":{i}}}").as_str()));
                 });
+                // As the task does after each run of acknowledgements, which pops many
+                // records of both partitions at once.
+                if i % 100 == 0 {
+                    t.settle();
+                }
             }
         }
         assert!(t.text.len() < 4 * COMPACT_AT, "compacted: {}", t.text.len());
@@ -283,6 +303,7 @@ mod tests {
             t.ack(seq, |_, _| {});
         }
         assert_eq!(t.pending(), 0);
+        t.settle();
         assert!(t.text.is_empty());
         assert_eq!(
             t.take_committable(),
