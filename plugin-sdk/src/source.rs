@@ -188,8 +188,8 @@ impl SourceRecords<'_> {
         self.scratch.clear();
         let partition_end = append_json(&mut self.scratch, r.source_partition.as_ref())?;
         let offset_end = append_json(&mut self.scratch, r.source_offset.as_ref())?;
-        let text =
-            std::str::from_utf8(&self.scratch).map_err(|e| ConnectError::data(e.to_string()))?;
+        // serde_json writes UTF-8.
+        let text = &self.scratch[..];
         rec.source_partition = r.source_partition.as_ref().map(|_| &text[..partition_end]);
         rec.source_offset = r
             .source_offset
@@ -209,8 +209,8 @@ impl SourceRecords<'_> {
         rec.key = payload(parts.key_schema, parts.key);
         rec.value = payload(parts.value_schema, parts.value);
         rec.headers = parts.headers;
-        rec.source_partition = parts.source_partition;
-        rec.source_offset = parts.source_offset;
+        rec.source_partition = parts.source_partition.map(str::as_bytes);
+        rec.source_offset = parts.source_offset.map(str::as_bytes);
         self.writer.push(&rec)?;
         Ok(())
     }

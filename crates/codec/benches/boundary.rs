@@ -566,8 +566,8 @@ fn encode_acks(buf: &mut BatchBuf, state: &mut WriterState, sources: &[(String, 
         let mut rec = EncodeRecord::new(TOPIC);
         rec.partition = 0;
         rec.offset = i as i64;
-        rec.source_partition = Some(partition);
-        rec.source_offset = Some(offset);
+        rec.source_partition = Some(partition.as_bytes());
+        rec.source_offset = Some(offset.as_bytes());
         w.push(&rec).expect("ack encodes");
     }
 }

@@ -45,10 +45,10 @@ pub struct EncodeRecord<'a> {
     pub key: Payload<'a>,
     pub value: Payload<'a>,
     pub headers: &'a [Header],
-    /// Source partition as a JSON object.
-    pub source_partition: Option<&'a str>,
-    /// Source offset as a JSON object.
-    pub source_offset: Option<&'a str>,
+    /// Source partition as JSON object text (UTF-8; copied as it is, readers check it).
+    pub source_partition: Option<&'a [u8]>,
+    /// Source offset as JSON object text (UTF-8; copied as it is, readers check it).
+    pub source_offset: Option<&'a [u8]>,
 }
 
 impl<'a> EncodeRecord<'a> {
@@ -235,12 +235,12 @@ impl<'a> BatchWriter<'a> {
         self.span_since(start)
     }
 
-    fn text(&mut self, text: Option<&str>) -> Result<Span, CodecError> {
+    fn text(&mut self, text: Option<&[u8]>) -> Result<Span, CodecError> {
         let Some(text) = text else {
             return Ok(Span::NULL);
         };
         let start = self.buf.arena.len();
-        self.buf.arena.push_slice(text.as_bytes());
+        self.buf.arena.push_slice(text);
         self.span_since(start)
     }
 }

@@ -92,8 +92,8 @@ fn models_batch() -> BatchBuf {
     rec.value = Payload::Value(Some(&schema), &row);
     rec.timestamp = 1_700_000_000_000;
     rec.timestamp_type = TimestampType::CREATE_TIME;
-    rec.source_partition = Some(r#"{"protocol":"1","table":"Models"}"#);
-    rec.source_offset = Some(r#"{"incrementing":1}"#);
+    rec.source_partition = Some(br#"{"protocol":"1","table":"Models"}"#);
+    rec.source_offset = Some(br#"{"incrementing":1}"#);
     rec.headers = &headers;
     w.push(&rec).unwrap();
     let mut sink = EncodeRecord::new("lines");

@@ -153,8 +153,8 @@ impl SourceTaskRunner {
             let mut rec = EncodeRecord::new(&r.topic);
             rec.partition = r.partition.unwrap_or(0);
             rec.offset = i as i64;
-            rec.source_partition = partition.as_deref();
-            rec.source_offset = offset.as_deref();
+            rec.source_partition = partition.as_deref().map(str::as_bytes);
+            rec.source_offset = offset.as_deref().map(str::as_bytes);
             writer.push(&rec)?;
             if let (Some(p), Some(o)) = (partition, &r.source_offset) {
                 if let Ok(mut store) = self.offsets.lock() {

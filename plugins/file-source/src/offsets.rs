@@ -20,19 +20,7 @@ pub(crate) fn offset_json(out: &mut String, position: u64) {
         out.push_str(PREFIX);
     }
     out.truncate(PREFIX.len());
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = position;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // ASCII digits: always UTF-8.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+    out.push_str(itoa::Buffer::new().format(position));
     out.push('}');
 }
 

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use tracing::warn;
+
 /// `Pending::partition` of a record without a source partition and offset.
 const UNTRACKED: u32 = u32::MAX;
 
@@ -18,10 +20,11 @@ struct Pending {
     at: u64,
 }
 
-/// One source partition: its JSON text and its latest offset that may be committed.
+/// One source partition: its JSON text and its latest offset that may be committed (as the
+/// plugin wrote it: checked as UTF-8 when it is committed, once, not for every record).
 struct Partition {
     name: String,
-    committable: String,
+    committable: Vec<u8>,
     dirty: bool,
 }
 
@@ -38,7 +41,7 @@ pub struct SourceOffsetTracker {
     pending: VecDeque<Pending>,
     /// Offset texts of pending records, back to back; `text[0]` is at absolute position
     /// `text_origin`.
-    text: String,
+    text: Vec<u8>,
     text_origin: u64,
     partitions: Vec<Partition>,
     partition_ids: HashMap<String, u32>,
@@ -67,7 +70,7 @@ impl SourceOffsetTracker {
                 let id = self.partitions.len() as u32;
                 self.partitions.push(Partition {
                     name: name.to_owned(),
-                    committable: String::new(),
+                    committable: Vec::new(),
                     dirty: false,
                 });
                 self.partition_ids.insert(name.to_owned(), id);
@@ -79,18 +82,18 @@ impl SourceOffsetTracker {
     }
 
     /// Register the next record sent, with its source partition and offset as JSON text (a
-    /// record without both, or with either not UTF-8, is not tracked); returns its sequence
-    /// number.
+    /// record without both, or with a partition that is not UTF-8, is not tracked); returns
+    /// its sequence number.
     pub fn submit(&mut self, partition: Option<&[u8]>, offset: Option<&[u8]>) -> u64 {
         let seq = self.next_seq();
         let at = self.text_origin + self.text.len() as u64;
-        let tracked = match (partition, offset.and_then(|o| std::str::from_utf8(o).ok())) {
+        let tracked = match (partition, offset) {
             (Some(p), Some(o)) => self.partition_id(p).map(|id| (id, o)),
             _ => None,
         };
         let (partition, len) = match tracked {
             Some((id, offset)) => {
-                self.text.push_str(offset);
+                self.text.extend_from_slice(offset);
                 (id, offset.len() as u32)
             }
             None => (UNTRACKED, 0),
@@ -105,15 +108,17 @@ impl SourceOffsetTracker {
         seq
     }
 
-    fn offset_text(&self, p: &Pending) -> &str {
+    fn offset_text(&self, p: &Pending) -> &[u8] {
         let start = (p.at - self.text_origin) as usize;
-        self.text.get(start..start + p.len as usize).unwrap_or("")
+        self.text
+            .get(start..start + p.len as usize)
+            .unwrap_or_default()
     }
 
     /// Kafka acknowledged record `seq`. `visit` sees its source partition and offset (if it
     /// had them and `seq` is still pending). Offsets become committable at the next
     /// [`settle`](Self::settle).
-    pub fn ack(&mut self, seq: u64, visit: impl FnOnce(Option<&str>, Option<&str>)) {
+    pub fn ack(&mut self, seq: u64, visit: impl FnOnce(Option<&[u8]>, Option<&[u8]>)) {
         let entry = seq
             .checked_sub(self.base)
             .and_then(|i| usize::try_from(i).ok())
@@ -122,7 +127,7 @@ impl SourceOffsetTracker {
             return visit(None, None);
         };
         match self.partitions.get(entry.partition as usize) {
-            Some(p) => visit(Some(&p.name), Some(self.offset_text(entry))),
+            Some(p) => visit(Some(p.name.as_bytes()), Some(self.offset_text(entry))),
             None => visit(None, None),
         }
         let index = (seq - self.base) as usize;
@@ -140,10 +145,10 @@ impl SourceOffsetTracker {
         let text = self
             .text
             .get(start..start + done.len as usize)
-            .unwrap_or("");
+            .unwrap_or_default();
         let p = &mut self.partitions[done.partition as usize];
         p.committable.clear();
-        p.committable.push_str(text);
+        p.committable.extend_from_slice(text);
         p.dirty = true;
     }
 
@@ -182,15 +187,19 @@ impl SourceOffsetTracker {
         }
     }
 
-    /// Offsets that may be committed now (each partition's latest fully acknowledged one).
+    /// Offsets that may be committed now (each partition's latest fully acknowledged one). An
+    /// offset that is not UTF-8 (a plugin bug: the SDK writes JSON text) is logged and left out.
     pub fn take_committable(&mut self) -> Vec<(String, String)> {
         self.settle();
         self.partitions
             .iter_mut()
-            .filter(|p| p.dirty)
-            .map(|p| {
-                p.dirty = false;
-                (p.name.clone(), p.committable.clone())
+            .filter_map(|p| std::mem::take(&mut p.dirty).then_some(&*p))
+            .filter_map(|p| match std::str::from_utf8(&p.committable) {
+                Ok(offset) => Some((p.name.clone(), offset.to_owned())),
+                Err(e) => {
+                    warn!(partition = %p.name, error = %e, "Source offset is not UTF-8 text; not committed");
+                    None
+                }
             })
             .collect()
     }
@@ -209,6 +218,10 @@ mod tests {
         t.submit(Some(p.as_bytes()), Some(o.as_bytes()))
     }
 
+    fn text(b: Option<&[u8]>) -> Option<&str> {
+        b.map(|b| std::str::from_utf8(b).unwrap())
+    }
+
     #[test]
     fn commits_only_contiguous_acknowledged_prefixes() {
         let mut t = SourceOffsetTracker::default();
@@ -217,7 +230,7 @@ mod tests {
         let c = submit(&mut t, "q", "9");
         let mut seen = Vec::new();
         t.ack(b, |p, o| {
-            seen.push((p.map(str::to_owned), o.map(str::to_owned)))
+            seen.push((text(p).map(str::to_owned), text(o).map(str::to_owned)))
         });
         assert_eq!(seen, vec![(Some("p".to_owned()), Some("2".to_owned()))]);
         assert!(
@@ -244,11 +257,23 @@ mod tests {
     fn records_without_offsets_are_not_tracked() {
         let mut t = SourceOffsetTracker::default();
         let s = t.submit(None, None);
-        let bad = t.submit(Some(b"p"), Some(b"\xff"));
+        let bad = t.submit(Some(b"\xff"), Some(b"1"));
         t.ack(s, |p, o| assert_eq!((p, o), (None, None)));
         t.ack(bad, |p, o| assert_eq!((p, o), (None, None)));
         assert_eq!(t.pending(), 0);
         assert!(t.take_committable().is_empty());
+    }
+
+    /// The offset text is checked once, when it is committed.
+    #[test]
+    fn an_offset_that_is_not_utf8_is_not_committed() {
+        let mut t = SourceOffsetTracker::default();
+        let good = submit(&mut t, "p", "1");
+        let bad = t.submit(Some(b"q"), Some(b"\xff"));
+        t.ack(good, |_, _| {});
+        t.ack(bad, |_, o| assert_eq!(o, Some(&b"\xff"[..])));
+        assert_eq!(t.take_committable(), vec![("p".into(), "1".into())]);
+        assert_eq!(t.pending(), 0);
     }
 
     #[test]
@@ -257,7 +282,9 @@ mod tests {
         let a = submit(&mut t, "p", "1");
         let b = submit(&mut t, "p", "2");
         t.ack(b, |_, _| {});
-        t.ack(b, |p, o| assert_eq!((p, o), (Some("p"), Some("2"))));
+        t.ack(b, |p, o| {
+            assert_eq!((text(p), text(o)), (Some("p"), Some("2")))
+        });
         t.ack(99, |p, o| assert_eq!((p, o), (None, None)));
         assert_eq!(t.pending(), 1);
         t.ack(a, |_, _| {});
@@ -279,8 +306,8 @@ mod tests {
             if in_flight.len() > 1000 {
                 let (seq, partition, i) = in_flight.pop_front().unwrap();
                 t.ack(seq, |p, o| {
-                    assert_eq!(p, Some(partition));
-                    assert_eq!(o, Some(format!("{{\"position\":{i}}}").as_str()));
+                    assert_eq!(text(p), Some(partition));
+                    assert_eq!(text(o), Some(format!("{{\"position\":{i}}}").as_str()));
                 });
                 // As the task does after each run of acknowledgements, which pops many
                 // records of both partitions at once.
