@@ -169,6 +169,9 @@ impl<'a> RecordParts<'a> {
 pub struct SourceRecords<'a> {
     pub(crate) writer: BatchWriter<'a>,
     pub(crate) scratch: Vec<u8>,
+    /// Flags of every record pushed (`RECORD_FLAG_NO_COMMIT_RECORD` once the task is known to
+    /// keep the default `commit_record`).
+    pub(crate) flags: u8,
 }
 
 impl SourceRecords<'_> {
@@ -195,6 +198,7 @@ impl SourceRecords<'_> {
             .source_offset
             .as_ref()
             .map(|_| &text[partition_end..offset_end]);
+        rec.flags = self.flags;
         self.writer.push(&rec)?;
         Ok(())
     }
@@ -211,6 +215,7 @@ impl SourceRecords<'_> {
         rec.headers = parts.headers;
         rec.source_partition = parts.source_partition.map(str::as_bytes);
         rec.source_offset = parts.source_offset.map(str::as_bytes);
+        rec.flags = self.flags;
         self.writer.push(&rec)?;
         Ok(())
     }

@@ -313,9 +313,18 @@ fn a_panicking_plugin_fails_only_its_task() {
     let in_start = source_task(&registry, 2, "start", &rec, MemoryOutput::default());
     let in_put = sink_task(&registry, 3, "put", &rec);
     let sink_start = sink_task(&registry, 4, "start", &rec);
+    // Reached only if the worker hands acknowledged records back to a task that overrides
+    // `commit_record` (it leaves out records of tasks that keep the default).
+    let in_commit_record = source_task(&registry, 5, "commitRecord", &rec, MemoryOutput::default());
 
     let timeout = Duration::from_secs(60);
-    for (task, place) in [(1, "poll"), (2, "start"), (3, "put"), (4, "start")] {
+    for (task, place) in [
+        (1, "poll"),
+        (2, "start"),
+        (3, "put"),
+        (4, "start"),
+        (5, "commitRecord"),
+    ] {
         wait_until(timeout, || {
             rec.last(task).is_some_and(|(s, _)| s == State::Failed)
         })
@@ -341,7 +350,7 @@ fn a_panicking_plugin_fails_only_its_task() {
     healthy.request_stop();
     assert!(healthy.join_until(Instant::now() + timeout));
     assert_eq!(rec.last(0).unwrap().0, State::Unassigned);
-    for h in [in_poll, in_start, in_put, sink_start] {
+    for h in [in_poll, in_start, in_put, sink_start, in_commit_record] {
         assert!(h.join_until(Instant::now() + timeout));
     }
 }

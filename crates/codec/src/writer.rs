@@ -49,6 +49,8 @@ pub struct EncodeRecord<'a> {
     pub source_partition: Option<&'a [u8]>,
     /// Source offset as JSON object text (UTF-8; copied as it is, readers check it).
     pub source_offset: Option<&'a [u8]>,
+    /// Record flags ([`ferry_plugin_abi::RECORD_FLAG_NO_COMMIT_RECORD`]), 0 for none.
+    pub flags: u8,
 }
 
 impl<'a> EncodeRecord<'a> {
@@ -65,6 +67,7 @@ impl<'a> EncodeRecord<'a> {
             headers: &[],
             source_partition: None,
             source_offset: None,
+            flags: 0,
         }
     }
 }
@@ -121,6 +124,7 @@ impl<'a> BatchWriter<'a> {
             headers,
             source_partition,
             source_offset,
+            _reserved: [rec.flags, 0, 0],
             ..RecordHeader::default()
         });
         Ok(())

@@ -36,6 +36,12 @@ pub const NO_SCHEMA: u32 = u32::MAX;
 /// Timestamp meaning "none" (the producer assigns one).
 pub const NO_TIMESTAMP: i64 = i64::MIN;
 
+/// A bit of [`RecordHeader::_reserved`]`[0]` on a polled source record: the task keeps Kafka's
+/// default `commitRecord`, which does nothing, so the worker need not pass the record to
+/// `commit_records` once Kafka acknowledged it. Advisory: a worker that ignores it (all before
+/// it existed) passes the record anyway, which is always correct; older plugins write zero.
+pub const RECORD_FLAG_NO_COMMIT_RECORD: u8 = 1;
+
 /// Kafka's timestamp type.
 #[repr(transparent)]
 #[derive(StableAbi, Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +71,7 @@ pub struct RecordHeader {
     /// Index into the batch's schema table, or [`NO_SCHEMA`].
     pub value_schema: u32,
     pub timestamp_type: TimestampType,
+    /// `[0]`: flags ([`RECORD_FLAG_NO_COMMIT_RECORD`]); the rest is written as zero.
     pub _reserved: [u8; 3],
     pub _reserved2: u32,
     /// Encoded key value (`docs/abi.md`), or null.

@@ -26,7 +26,10 @@ mod objects;
 mod root;
 
 pub use abi_stable;
-pub use batch::{BatchBuf, BatchRef, RecordHeader, Span, TimestampType, NO_SCHEMA, NO_TIMESTAMP};
+pub use batch::{
+    BatchBuf, BatchRef, RecordHeader, Span, TimestampType, NO_SCHEMA, NO_TIMESTAMP,
+    RECORD_FLAG_NO_COMMIT_RECORD,
+};
 pub use error::{ErrorKind, FfiError};
 pub use load::{init_root_module, CheckedRoot, RootError};
 pub use log::{LogCallback, LogLevel};

@@ -127,6 +127,47 @@ mod tests {
         task.stop()
     }
 
+    /// Once the SDK knows the task keeps the default, it flags the records it polls so that the
+    /// worker does not hand them back; a task that overrides it never gets the flag.
+    #[test]
+    fn records_of_a_default_task_are_flagged_after_the_first_commit() -> Result<()> {
+        use ferry_plugin_abi::RECORD_FLAG_NO_COMMIT_RECORD as FLAG;
+        let harness = SourceHarness::<PlainSource>::new(&[("name", "x")])?;
+        let mut task = harness.start_task(&ConfigMap::new())?;
+        task.poll()?;
+        assert_eq!(
+            task.polled_flags(),
+            vec![0; 3],
+            "not known before the first call"
+        );
+        task.poll()?;
+        assert_eq!(task.polled_flags(), vec![FLAG; 3]);
+        task.stop()?;
+        let harness = SourceHarness::<OverridingSource>::new(&[("name", "x")])?;
+        let mut task = harness.start_task(&ConfigMap::new())?;
+        task.poll()?;
+        task.poll()?;
+        assert_eq!(task.polled_flags(), vec![0; 3]);
+        task.stop()
+    }
+
+    /// Overrides `commit_record` with a body that does nothing.
+    #[derive(Default)]
+    struct Overriding;
+
+    impl SourceTask for Overriding {
+        fn start(&mut self, _: &ConfigMap, _: SourceTaskContext) -> Result<()> {
+            Ok(())
+        }
+        fn poll(&mut self, out: &mut SourceRecords<'_>) -> Result<()> {
+            poll_three(out)
+        }
+        fn commit_record(&mut self, _: &CommittedRecord<'_>) -> Result<()> {
+            Ok(())
+        }
+    }
+    connector!(OverridingSource, Overriding);
+
     #[test]
     fn commit_record_reaches_every_override_and_stops_at_the_default() -> Result<()> {
         poll_twice::<PlainSource>()?;

@@ -9,6 +9,7 @@ use ferry_plugin_abi::abi_stable::std_types::{RResult, RStr, RString};
 use ferry_plugin_abi::{
     BatchBuf, BatchRef, ConnectorContextBox, ConnectorObj, FfiError, SinkContextBox, SinkTaskObj,
     SourceContextBox, SourceTaskObj, StopHandleBox, StopHandleObj, StopHandleObj_TO,
+    RECORD_FLAG_NO_COMMIT_RECORD,
 };
 
 use super::defaults;
@@ -150,6 +151,12 @@ impl<C: SourceConnector> SourceTaskObj for SourceTaskShim<C> {
             let mut records = SourceRecords {
                 writer: BatchWriter::new(out, &mut self.writer),
                 scratch: std::mem::take(&mut self.scratch),
+                // Tell the worker it need not hand these records back to `commit_records`.
+                flags: if self.commit_record_is_default {
+                    RECORD_FLAG_NO_COMMIT_RECORD
+                } else {
+                    0
+                },
             };
             let result = self.task.get()?.poll(&mut records);
             self.scratch = records.scratch;

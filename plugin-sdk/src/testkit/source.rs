@@ -123,6 +123,12 @@ impl SourceTaskRunner {
         Ok(records)
     }
 
+    /// The flags byte of each record of the last poll, as the worker reads it.
+    #[cfg(test)]
+    pub(crate) fn polled_flags(&self) -> Vec<u8> {
+        self.buf.records.iter().map(|h| h._reserved[0]).collect()
+    }
+
     /// Poll until at least `n` records arrived or `max_polls` polls were made.
     pub fn poll_until(&mut self, n: usize, max_polls: usize) -> Result<Vec<SourceRecord>> {
         let mut all = Vec::new();

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use ferry_codec::{BatchWriter, EncodeRecord, WriterState};
 use ferry_plugin_abi::abi_stable::sabi_trait::TD_Opaque;
-use ferry_plugin_abi::{BatchBuf, SourceContextObj_TO, SourceTaskBox};
+use ferry_plugin_abi::{
+    BatchBuf, SourceContextObj_TO, SourceTaskBox, RECORD_FLAG_NO_COMMIT_RECORD,
+};
 use tracing::{debug, error, info};
 
 use super::contexts::HostSourceContext;
@@ -68,6 +70,7 @@ impl Runner {
             self.tracker.submit(
                 h.source_partition.get(&batch.arena),
                 h.source_offset.get(&batch.arena),
+                h._reserved[0] & RECORD_FLAG_NO_COMMIT_RECORD == 0,
             );
         }
         self.output.send(batch, first)
@@ -97,6 +100,10 @@ impl Runner {
         self.tracker.settle();
         if let Some(e) = failed {
             return Err(TaskError::worker(e.to_string()));
+        }
+        if self.acked.is_empty() {
+            // Every record was flagged: the task keeps the default `commitRecord`.
+            return Ok(());
         }
         self.task
             .commit_records(self.acked.as_batch_ref())

@@ -15,6 +15,8 @@ struct Pending {
     /// Index into `partitions`, or [`UNTRACKED`].
     partition: u32,
     acked: bool,
+    /// The task wants the record back once acknowledged (`commitRecord`).
+    notify: bool,
     /// Length of the offset text, which starts at `at` in the tracker's text (absolute).
     len: u32,
     at: u64,
@@ -82,9 +84,9 @@ impl SourceOffsetTracker {
     }
 
     /// Register the next record sent, with its source partition and offset as JSON text (a
-    /// record without both, or with a partition that is not UTF-8, is not tracked); returns
-    /// its sequence number.
-    pub fn submit(&mut self, partition: Option<&[u8]>, offset: Option<&[u8]>) -> u64 {
+    /// record without both, or with a partition that is not UTF-8, is not tracked), and
+    /// whether [`ack`](Self::ack) should show it to its visitor; returns its sequence number.
+    pub fn submit(&mut self, partition: Option<&[u8]>, offset: Option<&[u8]>, notify: bool) -> u64 {
         let seq = self.next_seq();
         let at = self.text_origin + self.text.len() as u64;
         let tracked = match (partition, offset) {
@@ -101,6 +103,7 @@ impl SourceOffsetTracker {
         self.pending.push_back(Pending {
             partition,
             acked: false,
+            notify,
             len,
             at,
         });
@@ -116,8 +119,8 @@ impl SourceOffsetTracker {
     }
 
     /// Kafka acknowledged record `seq`. `visit` sees its source partition and offset (if it
-    /// had them and `seq` is still pending). Offsets become committable at the next
-    /// [`settle`](Self::settle).
+    /// had them and `seq` is still pending); it is not called for a record submitted without
+    /// `notify`. Offsets become committable at the next [`settle`](Self::settle).
     pub fn ack(&mut self, seq: u64, visit: impl FnOnce(Option<&[u8]>, Option<&[u8]>)) {
         let entry = seq
             .checked_sub(self.base)
@@ -127,6 +130,7 @@ impl SourceOffsetTracker {
             return visit(None, None);
         };
         match self.partitions.get(entry.partition as usize) {
+            _ if !entry.notify => {}
             Some(p) => visit(Some(p.name.as_bytes()), Some(self.offset_text(entry))),
             None => visit(None, None),
         }
@@ -215,7 +219,7 @@ mod tests {
     use super::*;
 
     fn submit(t: &mut SourceOffsetTracker, p: &str, o: &str) -> u64 {
-        t.submit(Some(p.as_bytes()), Some(o.as_bytes()))
+        t.submit(Some(p.as_bytes()), Some(o.as_bytes()), true)
     }
 
     fn text(b: Option<&[u8]>) -> Option<&str> {
@@ -256,12 +260,28 @@ mod tests {
     #[test]
     fn records_without_offsets_are_not_tracked() {
         let mut t = SourceOffsetTracker::default();
-        let s = t.submit(None, None);
-        let bad = t.submit(Some(b"\xff"), Some(b"1"));
+        let s = t.submit(None, None, true);
+        let bad = t.submit(Some(b"\xff"), Some(b"1"), true);
         t.ack(s, |p, o| assert_eq!((p, o), (None, None)));
         t.ack(bad, |p, o| assert_eq!((p, o), (None, None)));
         assert_eq!(t.pending(), 0);
         assert!(t.take_committable().is_empty());
+    }
+
+    /// A record the task does not want back is tracked for its offset but not visited.
+    #[test]
+    fn records_without_notify_commit_but_are_not_visited() {
+        let mut t = SourceOffsetTracker::default();
+        let quiet = t.submit(Some(b"p"), Some(b"1"), false);
+        let loud = submit(&mut t, "p", "2");
+        t.ack(quiet, |_, _| panic!("not visited"));
+        let mut seen = 0;
+        t.ack(loud, |_, o| {
+            assert_eq!(text(o), Some("2"));
+            seen += 1;
+        });
+        assert_eq!(seen, 1);
+        assert_eq!(t.take_committable(), vec![("p".into(), "2".into())]);
     }
 
     /// The offset text is checked once, when it is committed.
@@ -269,7 +289,7 @@ mod tests {
     fn an_offset_that_is_not_utf8_is_not_committed() {
         let mut t = SourceOffsetTracker::default();
         let good = submit(&mut t, "p", "1");
-        let bad = t.submit(Some(b"q"), Some(b"\xff"));
+        let bad = t.submit(Some(b"q"), Some(b"\xff"), true);
         t.ack(good, |_, _| {});
         t.ack(bad, |_, o| assert_eq!(o, Some(&b"\xff"[..])));
         assert_eq!(t.take_committable(), vec![("p".into(), "1".into())]);

@@ -1,5 +1,5 @@
-//! Connectors that panic where `panic.in` says (`start`, `poll`, `put` or `none`), to prove
-//! that a panic fails only its task.
+//! Connectors that panic where `panic.in` says (`start`, `poll`, `commitRecord`, `put` or
+//! `none`), to prove that a panic fails only its task.
 
 use ferry_plugin_sdk::prelude::*;
 
@@ -14,6 +14,7 @@ fn def() -> ConfigDef {
                     "none".into(),
                     "start".into(),
                     "poll".into(),
+                    "commitRecord".into(),
                     "put".into(),
                     "hang".into(),
                     "errant".into(),
@@ -78,6 +79,13 @@ impl SourceTask for PanickySourceTask {
         self.n += 1;
         std::thread::sleep(std::time::Duration::from_millis(20));
         out.push(SourceRecord::new("panicky", None, Value::Int64(self.n)))
+    }
+    /// Overridden, so the worker keeps handing acknowledged records back.
+    fn commit_record(&mut self, _: &CommittedRecord<'_>) -> Result<()> {
+        if self.at == "commitRecord" {
+            panic!("boom in commitRecord");
+        }
+        Ok(())
     }
 }
 
