@@ -26,17 +26,42 @@ static ESCAPES: [u8; 128] = {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The index of the first byte at or after `from` that [`ESCAPES`] escapes (a control
+/// character, `"` or `\\`), or `bytes.len()`. Eight bytes at a time: text rarely needs escapes.
+fn next_escape(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    /// Whether any byte of `w` is zero.
+    fn any_zero(w: u64) -> bool {
+        w.wrapping_sub(ONES) & !w & HIGHS != 0
+    }
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // Some byte below 0x20 (exact for a bound up to 0x80), or equal to '"' or '\\'.
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0;
+        if control || any_zero(w ^ (ONES * u64::from(b'"'))) || any_zero(w ^ (ONES * u64::from(b'\\'))) {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && ESCAPES.get(usize::from(bytes[i])).copied().unwrap_or(0) == 0 {
+        i += 1;
+    }
+    i
+}
+
 /// A quoted, escaped JSON string.
 pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape = ESCAPES.get(usize::from(b)).copied().unwrap_or(0);
-        if escape == 0 {
-            continue;
-        }
+    let mut i = next_escape(bytes, 0);
+    while let Some(&b) = bytes.get(i) {
         out.extend_from_slice(&bytes[start..i]);
+        let escape = ESCAPES.get(usize::from(b)).copied().unwrap_or(0);
         if escape == b'u' {
             out.extend_from_slice(b"\\u00");
             out.push(HEX[usize::from(b >> 4)]);
@@ -46,6 +71,7 @@ pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
             out.push(escape);
         }
         start = i + 1;
+        i = next_escape(bytes, start);
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
@@ -218,6 +244,33 @@ mod tests {
             render(|o| string(o, "\u{0}\u{1f}\u{7f}")),
             "\"\\u0000\\u001F\u{7f}\""
         );
+    }
+
+    /// Every byte value at every position of a word, against the byte-at-a-time table.
+    #[test]
+    fn escapes_are_found_at_every_position() {
+        for b in 0u8..0x80 {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 20];
+                text[at] = b;
+                let text = String::from_utf8(text).unwrap();
+                let mut expected = String::from("\"");
+                for c in text.chars() {
+                    match ESCAPES[c as usize] {
+                        0 => expected.push(c),
+                        b'u' => expected.push_str(&format!("\\u{:04X}", c as u32)),
+                        e => {
+                            expected.push('\\');
+                            expected.push(char::from(e));
+                        }
+                    }
+                }
+                expected.push('"');
+                assert_eq!(render(|o| string(o, &text)), expected, "byte {b:#x} at {at}");
+            }
+        }
+        let multi = "é😀\u{7f}\u{80}ÿ".repeat(5);
+        assert_eq!(render(|o| string(o, &multi)), format!("\"{multi}\""));
     }
 
     #[test]
