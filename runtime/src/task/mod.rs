@@ -4,6 +4,7 @@
 //! for tests.
 
 mod contexts;
+mod ending;
 mod error;
 pub mod memory;
 mod offsets;
