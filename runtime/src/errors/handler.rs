@@ -8,8 +8,8 @@ use tracing::error;
 
 use super::config::ErrorConfig;
 use super::dlq::DeadLetterQueue;
-use super::retry::RetryPolicy;
-use crate::task::{TaskError, TaskId};
+use super::retry::{RetryPolicy, StoppableRetry};
+use crate::task::{StopSignal, TaskError, TaskId};
 
 /// Kafka's `Stage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,15 +85,23 @@ pub struct ErrorHandler {
     task: TaskId,
     dlq: Option<DeadLetterQueue>,
     tolerated: Arc<AtomicU64>,
+    /// The task's stop signal: it ends the retries (Kafka's `triggerStop()`).
+    stop: StopSignal,
 }
 
 impl ErrorHandler {
-    pub fn new(config: ErrorConfig, task: TaskId, dlq: Option<DeadLetterQueue>) -> ErrorHandler {
+    pub fn new(
+        config: ErrorConfig,
+        task: TaskId,
+        dlq: Option<DeadLetterQueue>,
+        stop: StopSignal,
+    ) -> ErrorHandler {
         ErrorHandler {
             config,
             task,
             dlq,
             tolerated: Arc::default(),
+            stop,
         }
     }
 
@@ -103,15 +111,16 @@ impl ErrorHandler {
     }
 
     /// Run `op`, retrying retriable failures until `errors.retry.timeout` (backoff 300 ms
-    /// doubling, capped by `errors.retry.delay.max.ms`).
+    /// doubling, capped by `errors.retry.delay.max.ms`) or until the task is asked to stop;
+    /// the last failure is then the outcome.
     pub fn retry<T>(&self, op: impl FnMut() -> Result<T, Failure>) -> Result<T, Failure> {
         self.retry_policy().run(op, |f| f.retriable)
     }
 
-    /// The connector's `errors.retry.timeout` / `errors.retry.delay.max.ms` policy (the
-    /// transformation chain applies it to third-party stages).
-    pub fn retry_policy(&self) -> RetryPolicy {
-        RetryPolicy::new(&self.config)
+    /// The connector's `errors.retry.timeout` / `errors.retry.delay.max.ms` policy, ended by
+    /// the task's stop (the transformation chain applies it to third-party stages).
+    pub fn retry_policy(&self) -> StoppableRetry {
+        RetryPolicy::new(&self.config).until_stopped(self.stop.clone())
     }
 
     fn log_line(&self, f: &Failure, r: &RecordContext<'_>) -> String {
@@ -192,5 +201,66 @@ impl ErrorHandler {
         }
         self.tolerated.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc;
+
+    use super::*;
+
+    fn failure(attempt: u32) -> Failure {
+        Failure {
+            stage: Stage::TaskPut,
+            class: "test.Sink".into(),
+            exception_class: "org.apache.kafka.connect.errors.RetriableException".into(),
+            message: format!("attempt {attempt}"),
+            retriable: true,
+        }
+    }
+
+    #[test]
+    fn a_stop_ends_endless_retries_with_the_last_failure() {
+        let config: BTreeMap<String, String> =
+            [("errors.retry.timeout".to_owned(), "-1".to_owned())].into();
+        let stop = StopSignal::new();
+        let task = TaskId {
+            connector: "c".into(),
+            task: 0,
+        };
+        let mut handler = ErrorHandler::new(
+            ErrorConfig::from_connector(&config),
+            task,
+            None,
+            stop.clone(),
+        );
+        let (attempted, first_attempt) = mpsc::channel();
+        let stopper = std::thread::spawn(move || {
+            let _ = first_attempt.recv();
+            stop.request_stop();
+        });
+        let mut calls = 0;
+        let result: Result<(), Failure> = handler.retry(|| {
+            calls += 1;
+            let _ = attempted.send(());
+            Err(failure(calls))
+        });
+        stopper.join().expect("stopper");
+        let last = result.expect_err("a stopped retry fails");
+        assert_eq!(last, failure(calls));
+        // Then it is handled as after the timeout: with errors.tolerance=none the task fails.
+        let record = RecordContext {
+            topic: "t",
+            ..Default::default()
+        };
+        let error = handler.handle(last, &record).expect_err("not tolerated");
+        assert!(
+            error
+                .to_string()
+                .starts_with("Tolerance exceeded in error handler"),
+            "{error}"
+        );
     }
 }

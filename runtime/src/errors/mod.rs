@@ -12,4 +12,4 @@ mod retry;
 pub use config::ErrorConfig;
 pub use dlq::DeadLetterQueue;
 pub use handler::{ErrorHandler, Failure, RecordContext, Stage};
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, StoppableRetry};

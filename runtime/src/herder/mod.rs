@@ -9,6 +9,7 @@ pub mod distributed;
 pub mod entities;
 mod error;
 mod plugins;
+mod put;
 pub mod standalone;
 mod validate;
 

@@ -4,6 +4,7 @@
 //! for tests.
 
 mod contexts;
+mod ending;
 mod error;
 pub mod memory;
 mod offsets;
@@ -21,5 +22,5 @@ pub use sink::{
 };
 pub use source::{run_source_task, Ack, SourceOutput, SourceTaskConfig};
 pub use status::{State, StatusListener, TaskId};
-pub use thread::{spawn_task, StopSignal, TaskHandle};
+pub use thread::{spawn_task, spawn_task_with, StopSignal, TaskHandle};
 pub use tracker::SourceOffsetTracker;

@@ -16,6 +16,7 @@ use serde_json::json;
 use tracing::{error, info, warn};
 
 use super::contexts::HostSinkContext;
+use super::ending::report_end;
 use super::error::TaskError;
 use super::status::{State, StatusListener, TaskId};
 use super::thread::StopSignal;
@@ -304,7 +305,8 @@ fn run(
 }
 
 /// The body of a sink task thread. Reports RUNNING once started, FAILED with a trace on any
-/// error or panic, UNASSIGNED after a clean stop.
+/// error or panic, UNASSIGNED after a stop (even one its work failed after: Kafka's
+/// `WorkerTask#doRun`).
 pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSignal) {
     let id = cfg.id.clone();
     let listener = cfg.listener.clone();
@@ -335,14 +337,12 @@ pub fn run_sink_task(cfg: SinkTaskConfig, make_input: InputFactory, stop: StopSi
             .into_result()
             .map_err(|e| TaskError::from_ffi("Stopping the task", e))
     });
-    match result.and(closed).and(stopped) {
-        Ok(()) => {
-            info!("Sink task stopped");
-            listener.on_task_state(&id, State::Unassigned, None);
-        }
-        Err(e) => {
-            error!(error = %e, "Task failed");
-            listener.on_task_state(&id, State::Failed, Some(e.to_string()));
-        }
-    }
+    report_end(
+        listener.as_ref(),
+        &id,
+        "Sink",
+        result,
+        closed.and(stopped),
+        stop.is_stopped(),
+    );
 }

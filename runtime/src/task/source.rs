@@ -13,6 +13,7 @@ use ferry_plugin_abi::{
 use tracing::{debug, error, info};
 
 use super::contexts::HostSourceContext;
+use super::ending::report_end;
 use super::error::TaskError;
 use super::offsets::OffsetStore;
 use super::status::{State, StatusListener, TaskId};
@@ -180,7 +181,8 @@ fn start(cfg: &SourceTaskConfig, stop: &StopSignal) -> Result<SourceTaskBox, Tas
 }
 
 /// The body of a source task thread. Reports RUNNING once started, FAILED with a trace on any
-/// error or panic, UNASSIGNED after a clean stop.
+/// error or panic, UNASSIGNED after a stop (even one its work failed after: Kafka's
+/// `WorkerTask#doRun`).
 pub fn run_source_task(cfg: SourceTaskConfig, output: Box<dyn SourceOutput>, stop: StopSignal) {
     let id = cfg.id.clone();
     let listener = cfg.listener.clone();
@@ -209,14 +211,12 @@ pub fn run_source_task(cfg: SourceTaskConfig, output: Box<dyn SourceOutput>, sto
         .stop()
         .into_result()
         .map_err(|e| TaskError::from_ffi("Stopping the task", e));
-    match result.and(stopped) {
-        Ok(()) => {
-            info!("Source task stopped");
-            listener.on_task_state(&id, State::Unassigned, None);
-        }
-        Err(e) => {
-            error!(error = %e, "Task failed");
-            listener.on_task_state(&id, State::Failed, Some(e.to_string()));
-        }
-    }
+    report_end(
+        listener.as_ref(),
+        &id,
+        "Source",
+        result,
+        stopped,
+        stop.is_stopped(),
+    );
 }

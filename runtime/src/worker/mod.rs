@@ -9,15 +9,15 @@ use std::time::Duration;
 
 pub use status::{StatusPublisher, StatusStore};
 
-use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler, RetryPolicy};
+use crate::errors::{DeadLetterQueue, ErrorConfig, ErrorHandler};
 use crate::kafka::{
     consumer_config, producer_config, ClientSettings, ClosingConsumers, ConverterDefaults,
     Converters, KafkaInput, KafkaOutput, Subscription, TopicCreator,
 };
 use crate::plugin::{PluginClass, PluginKind, PluginRegistry};
 use crate::task::{
-    run_sink_task, run_source_task, spawn_task, OffsetStore, SinkTaskConfig, SourceTaskConfig,
-    State, StatusListener, TaskHandle, TaskId,
+    run_sink_task, run_source_task, spawn_task_with, OffsetStore, SinkTaskConfig, SourceTaskConfig,
+    State, StatusListener, StopSignal, TaskHandle, TaskId,
 };
 use ferry_transforms::TransformationChain;
 
@@ -87,8 +87,9 @@ impl Worker {
         id: &TaskId,
         config: ErrorConfig,
         dlq: Option<DeadLetterQueue>,
+        stop: StopSignal,
     ) -> ErrorHandler {
-        let handler = ErrorHandler::new(config, id.clone(), dlq);
+        let handler = ErrorHandler::new(config, id.clone(), dlq, stop);
         if let Some(counter) = handler.tolerated() {
             self.statuses.track_tolerated(id, counter);
         }
@@ -166,16 +167,13 @@ impl Worker {
         let topics = TopicCreator::new(&self.clients, connector_config, self.tracker(&id))?;
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
+        // Made before the thread: the error handler's retries end when the task is stopped.
+        let stop = StopSignal::new();
+        let errors = self.error_handler(&id, error_config, dlq, stop.clone());
         let chain = TransformationChain::from_config_with(connector_config, &*self.registry)
             .map_err(|e| e.to_string())?
-            .with_retry(Arc::new(RetryPolicy::new(&error_config)));
-        let output = KafkaOutput::new(
-            &producer,
-            converters,
-            topics,
-            self.error_handler(&id, error_config, dlq),
-            chain,
-        )?;
+            .with_retry(Arc::new(errors.retry_policy()));
+        let output = KafkaOutput::new(&producer, converters, topics, errors, chain)?;
         let cfg = SourceTaskConfig {
             id: id.clone(),
             class: class.clone(),
@@ -185,8 +183,10 @@ impl Worker {
             store: self.offset_store(connector_config)?,
             listener: self.statuses.clone(),
         };
-        spawn_task(id, move |stop| run_source_task(cfg, Box::new(output), stop))
-            .map_err(|e| format!("Cannot start the task thread: {e}"))
+        spawn_task_with(id, stop, move |stop| {
+            run_source_task(cfg, Box::new(output), stop)
+        })
+        .map_err(|e| format!("Cannot start the task thread: {e}"))
     }
 
     fn start_sink(
@@ -209,7 +209,9 @@ impl Worker {
         let tracker = self.tracker(&id);
         let error_config = ErrorConfig::from_connector(connector_config);
         let dlq = DeadLetterQueue::new(&error_config, &id, &self.clients)?;
-        let errors = self.error_handler(&id, error_config, dlq);
+        // Made before the thread: the error handler's retries end when the task is stopped.
+        let stop = StopSignal::new();
+        let errors = self.error_handler(&id, error_config, dlq, stop.clone());
         let chain = TransformationChain::from_config_with(connector_config, &*self.registry)
             .map_err(|e| e.to_string())?
             .with_retry(Arc::new(errors.retry_policy()));
@@ -233,7 +235,7 @@ impl Worker {
             )?;
             Ok(Box::new(input.closing_on(closing)) as Box<dyn crate::task::SinkInput>)
         });
-        spawn_task(id, move |stop| run_sink_task(cfg, make_input, stop))
+        spawn_task_with(id, stop, move |stop| run_sink_task(cfg, make_input, stop))
             .map_err(|e| format!("Cannot start the task thread: {e}"))
     }
 }

@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::work::group_task_id;
 use super::{signing, DistributedHerder, READ_WRITE_TIMEOUT};
 use crate::config::TargetState;
+use crate::herder::put::{check_replace, validate_for_put};
 use crate::herder::standalone::offsets;
-use crate::herder::validate::{invalid_config_message, validate};
+use crate::herder::validate::validate;
 use crate::herder::{
     plugins, ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStateInfo,
     ConnectorTaskId, ConnectorType, Created, Herder, HerderError, InternalSignature, Message,
@@ -131,19 +132,10 @@ impl Herder for DistributedHerder {
         allow_replace: bool,
         initial_state: Option<TargetState>,
     ) -> Result<Created, HerderError> {
-        let validation = validate(&self.worker.registry, self.worker.override_policy, &config)?;
-        if !validation.errors.is_empty() {
-            return Err(HerderError::BadRequest(invalid_config_message(
-                &validation.errors,
-            )));
-        }
+        validate_for_put(&self.worker.registry, self.worker.override_policy, &config)?;
         self.require_leader()?;
         let exists = self.snapshot().connectors.contains_key(name);
-        if exists && !allow_replace {
-            return Err(HerderError::AlreadyExists(format!(
-                "Connector {name} already exists"
-            )));
-        }
+        check_replace(name, exists, allow_replace)?;
         let target = if exists { None } else { initial_state };
         self.configs
             .put_connector_config(name, &config, target)

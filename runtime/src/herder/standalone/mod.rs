@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use lifecycle::Entry;
 use serde_json::Value;
 
-use super::validate::{invalid_config_message, validate};
+use super::put::{check_replace, validate_for_put};
+use super::validate::validate;
 use super::{
     ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStateInfo,
     ConnectorTaskId, ConnectorType, Created, Herder, HerderError, Message, PluginInfo, ServerInfo,
@@ -181,32 +182,20 @@ impl Herder for StandaloneHerder {
         allow_replace: bool,
         initial_state: Option<TargetState>,
     ) -> Result<Created, HerderError> {
-        let validation = validate(&self.worker.registry, self.worker.override_policy, &config)?;
-        if !validation.errors.is_empty() {
-            return Err(HerderError::BadRequest(invalid_config_message(
-                &validation.errors,
-            )));
-        }
+        let class = validate_for_put(&self.worker.registry, self.worker.override_policy, &config)?;
         let mut connectors = self.lock()?;
+        check_replace(name, connectors.contains_key(name), allow_replace)?;
         let created = match connectors.get_mut(name) {
-            Some(_) if !allow_replace => {
-                return Err(HerderError::AlreadyExists(format!(
-                    "Connector {name} already exists"
-                )))
-            }
             Some(existing) => {
                 existing.shutdown(&self.worker);
                 existing.config = config;
-                existing.class = validation.class;
+                existing.class = class;
                 existing.task_configs.clear();
                 false
             }
             None => {
                 let target = initial_state.unwrap_or(TargetState::Started);
-                connectors.insert(
-                    name.to_owned(),
-                    Entry::new(name, config, validation.class, target),
-                );
+                connectors.insert(name.to_owned(), Entry::new(name, config, class, target));
                 self.worker
                     .statuses
                     .set_connector(name, State::Unassigned, None);
