@@ -25,7 +25,7 @@
 #
 # Environment:
 #   RECORDS=1000000   number of lines/records
-#   RUNS=5            runs of every leg (medians are reported)
+#   RUNS=9            runs of every leg (medians are reported)
 #   STARTS=5          start-up measurements (the median is reported)
 #   IDLE_SECS=5       idle time before reading the idle RSS
 #   FERRY_NISSHI      the nisshi binary (default ~/.cache/ferry/nisshi/bin/nisshi; installed
@@ -46,7 +46,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
 RECORDS="${RECORDS:-1000000}"
-RUNS="${RUNS:-5}"
+RUNS="${RUNS:-9}"
 STARTS="${STARTS:-5}"
 IDLE_SECS="${IDLE_SECS:-5}"
 LINE_BYTES=100

@@ -7,6 +7,7 @@ use ferry_plugin_abi::{
 
 use crate::error::CodecError;
 use crate::schema::read_schema;
+use crate::short;
 use crate::value::{raw_payload, read_value, tagged_payload, STRING};
 use crate::value_ref::ValueRef;
 use crate::varint::Cursor;
@@ -90,14 +91,18 @@ impl<'a> BatchReader<'a> {
 /// A string or bytes key or value, read in place (see [`RecordView::value_raw`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawValue<'a> {
-    String(&'a str),
+    /// The UTF-8 bytes of a string (checked).
+    String(&'a [u8]),
     Bytes(&'a [u8]),
 }
 
 #[inline]
 fn raw_value(encoded: &[u8]) -> Option<RawValue<'_>> {
     match tagged_payload(encoded)? {
-        (STRING, s) => std::str::from_utf8(s).ok().map(RawValue::String),
+        (STRING, s) if short::is_ascii(s) || std::str::from_utf8(s).is_ok() => {
+            Some(RawValue::String(s))
+        }
+        (STRING, _) => None,
         (_, b) => Some(RawValue::Bytes(b)),
     }
 }
@@ -320,12 +325,12 @@ mod tests {
         assert_eq!(
             raw,
             [
-                (None, Some(RawValue::String("a line"))),
+                (None, Some(RawValue::String(b"a line"))),
                 (
                     Some(RawValue::Bytes(b"k")),
                     Some(RawValue::Bytes(b"\xff\x00"))
                 ),
-                (None, Some(RawValue::String("a line"))),
+                (None, Some(RawValue::String(b"a line"))),
                 (None, None),
             ]
         );

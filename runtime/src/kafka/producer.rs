@@ -51,7 +51,7 @@ fn passed_through<'v>(
     raw: Option<RawValue<'v>>,
 ) -> Option<&'v [u8]> {
     match (passthrough, raw?) {
-        (Passthrough::Strings, RawValue::String(s)) => Some(s.as_bytes()),
+        (Passthrough::Strings, RawValue::String(s)) => Some(s),
         // ByteArrayConverter refuses a schema other than BYTES, even for bytes.
         (Passthrough::Bytes, RawValue::Bytes(b)) if schema.is_none_or(|s| s.ty == Type::Bytes) => {
             Some(b)
