@@ -1,5 +1,5 @@
-//! A source task's delivery reports: collected on rdkafka's polling thread, taken by the task
-//! thread in batches.
+//! A source task's delivery reports: collected while the task thread polls its producer, taken
+//! by the task loop in batches.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -9,7 +9,7 @@ use rdkafka::ClientContext;
 
 use crate::task::Ack;
 
-/// What the polling thread collected since the task thread last looked.
+/// What the producer delivered since the task loop last looked.
 #[derive(Default)]
 struct Reports {
     acks: Vec<Ack>,
@@ -17,6 +17,8 @@ struct Reports {
     failure: Option<String>,
     /// The topic of the last acknowledgement, shared by the next ones to the same topic.
     topic: Option<Arc<str>>,
+    /// Delivery reports received so far, acknowledged or failed.
+    received: u64,
 }
 
 /// The producer's context: keeps its delivery reports for the task thread. The opaque of a
@@ -30,6 +32,11 @@ impl AckContext {
     fn reports(&self) -> MutexGuard<'_, Reports> {
         // Nothing panics while holding the lock; a poisoned lock holds consistent data.
         self.reports.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Delivery reports received so far.
+    pub fn received(&self) -> u64 {
+        self.reports().received
     }
 
     /// Move the acknowledgements received so far to the end of `acks`; a failed delivery is
@@ -55,6 +62,7 @@ impl ProducerContext for AckContext {
 
     fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
         let mut reports = self.reports();
+        reports.received += 1;
         match result {
             Ok(m) => {
                 let topic = match &reports.topic {

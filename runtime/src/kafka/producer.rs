@@ -13,7 +13,7 @@ use ferry_data::{SchemaRef, Type, Value};
 use ferry_plugin_abi::BatchBuf;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::ClientConfig;
 
 use super::convert::Converters;
@@ -60,11 +60,17 @@ fn passed_through<'v>(
     }
 }
 
+/// Delivery-report events served per [`SourceOutput::drain_acks`] at most, so that a steady
+/// stream of acknowledgements cannot keep the task from polling its plugin.
+const MAX_EVENTS_PER_DRAIN: usize = 64;
+
 /// A [`SourceOutput`] over a Kafka producer.
 pub struct KafkaOutput {
     /// Declared before `producer`: dropped first, as librdkafka needs.
     handles: TopicHandles,
-    producer: ThreadedProducer<AckContext>,
+    /// Polled by the task thread itself (delivery reports are served in `drain_acks`, while
+    /// waiting for queue space, and in `flush`): no polling thread per task.
+    producer: BaseProducer<AckContext>,
     converters: Converters,
     topics: TopicCreator,
     cache: SchemaCache,
@@ -189,22 +195,28 @@ impl KafkaOutput {
         view: &RecordView<'v>,
         topic: &'v str,
     ) -> Result<Option<Outgoing<'v>>, TaskError> {
-        self.topics.ensure(topic).map_err(TaskError::worker)?;
+        // The topic exists: `send_batch` ensured it when the run of records for it began.
         let (key_schema, value_schema) = (
             view.key_schema().map_err(malformed)?,
             view.value_schema().map_err(malformed)?,
         );
-        let decoded_key;
-        let key = match passed_through(self.converters.key_passthrough, key_schema, view.key_raw())
-        {
-            Some(raw) => Data::Raw(raw),
-            None => {
-                decoded_key = view.key().map_err(malformed)?;
-                Data::Value(key_schema, &decoded_key)
-            }
-        };
-        let Some(key) = self.converted(Stage::KeyConverter, view, topic, key)? else {
-            return Ok(None);
+        let key = if key_schema.is_none() && view.header().key.is_null() {
+            // A null key without a schema is never converted.
+            None
+        } else {
+            let decoded_key;
+            let key =
+                match passed_through(self.converters.key_passthrough, key_schema, view.key_raw()) {
+                    Some(raw) => Data::Raw(raw),
+                    None => {
+                        decoded_key = view.key().map_err(malformed)?;
+                        Data::Value(key_schema, &decoded_key)
+                    }
+                };
+            let Some(key) = self.converted(Stage::KeyConverter, view, topic, key)? else {
+                return Ok(None);
+            };
+            key
         };
         let value = match passed_through(
             self.converters.value_passthrough,
@@ -393,6 +405,10 @@ impl KafkaOutput {
                 _ => {
                     let topic = view.topic().map_err(malformed)?;
                     last_topic = Some((view.header().topic, topic));
+                    if self.chain.is_empty() {
+                        // Transformed records may change topic: `convert_record` ensures theirs.
+                        self.topics.ensure(topic).map_err(TaskError::worker)?;
+                    }
                     topic
                 }
             };
@@ -427,7 +443,8 @@ impl KafkaOutput {
             let e = match self.handles.produce(rk, record()) {
                 Ok(()) => return Ok(()),
                 Err(ProduceError::Refused(RDKafkaErrorCode::QueueFull)) => {
-                    std::thread::sleep(Duration::from_millis(1));
+                    // Serving delivery reports is what frees queue space.
+                    self.producer.poll(Duration::from_millis(1));
                     continue;
                 }
                 Err(ProduceError::Refused(code)) => KafkaError::MessageProduction(code).to_string(),
@@ -466,7 +483,7 @@ impl KafkaOutput {
                 Ok(()) => return Ok(()),
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
                     record = back;
-                    std::thread::sleep(Duration::from_millis(1));
+                    self.producer.poll(Duration::from_millis(1));
                 }
                 Err((e, _)) => return Err(send_failed(&out.topic, e)),
             }
@@ -487,6 +504,15 @@ impl SourceOutput for KafkaOutput {
     }
 
     fn drain_acks(&mut self, acks: &mut Vec<Ack>) -> Result<(), TaskError> {
+        // Serve the delivery reports that arrived, one produce response per event, without
+        // waiting.
+        for _ in 0..MAX_EVENTS_PER_DRAIN {
+            let seen = self.producer.context().received();
+            self.producer.poll(Duration::ZERO);
+            if self.producer.context().received() == seen {
+                break;
+            }
+        }
         self.producer
             .context()
             .drain(acks)

@@ -42,7 +42,10 @@ fn next_escape(bytes: &[u8], from: usize) -> usize {
         let w = u64::from_le_bytes(word);
         // Some byte below 0x20 (exact for a bound up to 0x80), or equal to '"' or '\\'.
         let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0;
-        if control || any_zero(w ^ (ONES * u64::from(b'"'))) || any_zero(w ^ (ONES * u64::from(b'\\'))) {
+        if control
+            || any_zero(w ^ (ONES * u64::from(b'"')))
+            || any_zero(w ^ (ONES * u64::from(b'\\')))
+        {
             break;
         }
         i += 8;
@@ -266,7 +269,11 @@ mod tests {
                     }
                 }
                 expected.push('"');
-                assert_eq!(render(|o| string(o, &text)), expected, "byte {b:#x} at {at}");
+                assert_eq!(
+                    render(|o| string(o, &text)),
+                    expected,
+                    "byte {b:#x} at {at}"
+                );
             }
         }
         let multi = "é😀\u{7f}\u{80}ÿ".repeat(5);
