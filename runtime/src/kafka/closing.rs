@@ -8,52 +8,87 @@
 //! A worker that shuts down waits for these threads (bounded), so its members leave their
 //! groups rather than linger until the session timeout.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tracing::{debug, warn};
+
+/// The closing threads and how many of them have not finished dropping their consumer.
+#[derive(Default)]
+struct State {
+    threads: Vec<JoinHandle<()>>,
+    closing: usize,
+}
+
+#[derive(Default)]
+struct Shared {
+    state: Mutex<State>,
+    /// Notified each time a consumer has closed.
+    closed: Condvar,
+}
+
+impl Shared {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // Nothing panics while holding the lock; a poisoned lock holds consistent data.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// The consumers of stopped sink tasks that are still closing.
 #[derive(Default)]
 pub struct ClosingConsumers {
-    threads: Mutex<Vec<JoinHandle<()>>>,
+    shared: Arc<Shared>,
 }
 
 impl ClosingConsumers {
     /// Drops `consumer` (closing it) on a thread of its own.
     pub fn close<T: Send + 'static>(&self, name: &str, consumer: T) {
+        let shared = self.shared.clone();
+        // Counted before the thread starts, so that a `wait` right after sees it.
+        self.shared.state().closing += 1;
         let spawned = std::thread::Builder::new()
             .name(format!("ferry-close-{name}"))
-            .spawn(move || drop(consumer));
-        match (spawned, self.threads.lock()) {
-            (Ok(handle), Ok(mut threads)) => {
-                threads.retain(|t| !t.is_finished());
-                threads.push(handle);
+            .spawn(move || {
+                drop(consumer);
+                shared.state().closing -= 1;
+                shared.closed.notify_all();
+            });
+        let mut state = self.shared.state();
+        match spawned {
+            Ok(handle) => {
+                state.threads.retain(|t| !t.is_finished());
+                state.threads.push(handle);
             }
-            (Ok(_), Err(_)) => {}
-            // The consumer was dropped with the closure: it closed on this thread instead.
-            (Err(e), _) => warn!(error = %e, "Cannot start a thread to close a consumer"),
+            Err(e) => {
+                // The consumer was dropped with the closure: it closed on this thread instead.
+                state.closing -= 1;
+                warn!(error = %e, "Cannot start a thread to close a consumer");
+            }
         }
     }
 
     /// Waits at most `timeout` for every consumer still closing.
     pub fn wait(&self, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        let threads = match self.threads.lock() {
-            Ok(mut threads) => std::mem::take(&mut *threads),
-            Err(_) => return,
-        };
-        for t in threads {
-            while !t.is_finished() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            if t.is_finished() {
-                let _ = t.join();
-            } else {
-                debug!("A consumer is still leaving its group; not waiting any longer");
-                return;
-            }
+        let state = self.shared.state();
+        let (mut state, result) = self
+            .shared
+            .closed
+            .wait_timeout_while(state, timeout, |s| s.closing > 0)
+            .unwrap_or_else(PoisonError::into_inner);
+        if result.timed_out() {
+            debug!(
+                closing = state.closing,
+                "A consumer is still leaving its group; not waiting any longer"
+            );
+        }
+        let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut state.threads)
+            .into_iter()
+            .partition(|t| t.is_finished());
+        state.threads = running;
+        drop(state);
+        for t in done {
+            let _ = t.join();
         }
     }
 }
