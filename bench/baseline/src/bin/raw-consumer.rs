@@ -5,6 +5,7 @@
 //! `records=N elapsed_s=… records_per_s=… cpu_s=… peak_rss_kb=… rss_kb=…`
 //! measured at that moment (from the start of `main`, before the client is torn down).
 //! KEY=VALUE arguments are extra librdkafka settings, for experiments (the benchmark passes none).
+//! With RAW_CONSUMER_TRACE set, the time until the first record arrived goes to stderr.
 
 use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
@@ -47,6 +48,9 @@ fn main() {
         match consumer.poll(Duration::from_millis(500)) {
             None => {}
             Some(Ok(m)) => {
+                if n == 0 && std::env::var_os("RAW_CONSUMER_TRACE").is_some() {
+                    eprintln!("first record after {:.3}s", secs(start.elapsed()));
+                }
                 out.write_all(m.payload().unwrap_or_default())
                     .and_then(|()| out.write_all(b"\n"))
                     .unwrap_or_else(|e| die(format!("{outfile}: {e}")));
