@@ -154,6 +154,16 @@ mod tests {
         }
     }
 
+    /// Fails with a retriable error twice, then succeeds with the number of calls.
+    fn fails_twice(calls: &mut u32) -> Result<u32, TransformError> {
+        *calls += 1;
+        if *calls < 3 {
+            Err(TransformError::Retriable("later".into()))
+        } else {
+            Ok(*calls)
+        }
+    }
+
     #[test]
     fn backoff_doubles_and_is_capped() {
         let p = policy(None, 1000);
@@ -187,17 +197,7 @@ mod tests {
     fn retriable_failures_are_retried_until_success() {
         let p = policy(None, 1);
         let mut calls = 0;
-        let r = p.run(
-            || {
-                calls += 1;
-                if calls < 3 {
-                    Err(TransformError::Retriable("later".into()))
-                } else {
-                    Ok(calls)
-                }
-            },
-            TransformError::is_retriable,
-        );
+        let r = p.run(|| fails_twice(&mut calls), TransformError::is_retriable);
         assert_eq!(r, Ok(3));
         let mut calls = 0;
         let r: Result<(), TransformError> = p.run(
@@ -282,17 +282,7 @@ mod tests {
 
         let retry = policy(Some(60_000), 1).until_stopped(StopSignal::new());
         let mut calls = 0;
-        let r = retry.run(
-            || {
-                calls += 1;
-                if calls < 3 {
-                    Err(TransformError::Retriable("later".into()))
-                } else {
-                    Ok(calls)
-                }
-            },
-            TransformError::is_retriable,
-        );
+        let r = retry.run(|| fails_twice(&mut calls), TransformError::is_retriable);
         assert_eq!(r, Ok(3));
 
         // A timeout that passes ends the retries with the last failure.
