@@ -18,6 +18,7 @@ use tracing::{debug, warn};
 
 use super::convert::Converters;
 use super::headers::HeaderPeek;
+use super::send::TopicHandles;
 use crate::errors::{ErrorHandler, Failure, RecordContext, Stage};
 use crate::task::{SharedSinkCore, SinkInput, TaskError, Tp};
 use ferry_transforms::{ConnectRecord, TransformationChain};
@@ -395,6 +396,9 @@ impl Encoder {
 
 /// A [`SinkInput`] over a Kafka consumer.
 pub struct KafkaInput {
+    /// Held handles of the topics consumed, to tell a message's topic by its handle (declared
+    /// before `consumer`: dropped first, as librdkafka needs).
+    handles: TopicHandles,
     consumer: BaseConsumer<SinkConsumerContext>,
     /// Where the consumer closes when the task stops (in line without one).
     closing: Option<Arc<super::ClosingConsumers>>,
@@ -411,6 +415,9 @@ pub struct KafkaInput {
     seen: std::collections::HashSet<String>,
     /// The topic of the last record (in `seen`): records come in runs of one topic.
     last_topic: String,
+    /// Address of `last_topic`'s handle, held in `handles` (0: none). A message with this
+    /// handle is of that topic, without reading its name (a C string to check every time).
+    last_handle: usize,
     last_transient: Option<String>,
 }
 
@@ -451,6 +458,8 @@ impl KafkaInput {
             tracker,
             seen: Default::default(),
             last_topic: String::new(),
+            last_handle: 0,
+            handles: TopicHandles::default(),
             last_transient: None,
         })
     }
@@ -534,15 +543,22 @@ impl SinkInput for KafkaInput {
                     // Fetched before the task's reset took effect: it will be fetched again.
                 }
                 Ok(msg) => {
-                    let topic = msg.topic();
-                    if self.last_topic != topic {
+                    let handle = msg.topic_ptr();
+                    if self.last_handle == 0 || handle as usize != self.last_handle {
+                        let topic = msg.topic();
                         if !self.seen.contains(topic) {
                             self.seen.insert(topic.to_owned());
                             (self.tracker)(topic);
                         }
                         self.last_topic.clear();
                         self.last_topic.push_str(topic);
+                        let rk = self.consumer.client().native_ptr();
+                        self.last_handle = match self.handles.get(rk, topic) {
+                            Ok(held) if held == handle => held as usize,
+                            _ => 0,
+                        };
                     }
+                    let topic = self.last_topic.as_str();
                     match self.encoder.encode(&mut writer, &msg, topic) {
                         Ok(true) if self.encoder.errors.is_reporting() => {
                             self.raw.push(RawRecord::of(&msg))
@@ -595,8 +611,13 @@ impl SinkInput for KafkaInput {
 
     fn shutdown(self: Box<Self>) -> Result<(), TaskError> {
         let KafkaInput {
-            consumer, closing, ..
+            consumer,
+            closing,
+            handles,
+            ..
         } = *self;
+        // Before the consumer closes, possibly on another thread.
+        drop(handles);
         let context = consumer.context();
         let revoked = context
             .core

@@ -53,8 +53,9 @@ pub enum ProduceError {
     Topic(String),
 }
 
-/// The topic handles of one producer. Must be dropped before the producer (librdkafka waits
-/// for topic handles when the producer is destroyed).
+/// The topic handles of one client (a producer, or a consumer naming its messages' topics).
+/// Must be dropped before the client (librdkafka waits for topic handles when the client is
+/// destroyed).
 #[derive(Default)]
 pub struct TopicHandles {
     handles: Vec<(Box<str>, TopicHandle)>,
@@ -63,8 +64,10 @@ pub struct TopicHandles {
 }
 
 impl TopicHandles {
+    /// The handle of `topic` on client `rk` (rdkafka's `native_ptr()`), made on first use and
+    /// held until `self` is dropped: while held, no other topic can have its address.
     #[allow(unsafe_code)]
-    fn handle(
+    pub fn get(
         &mut self,
         rk: *mut rdsys::rd_kafka_t,
         topic: &str,
@@ -106,7 +109,7 @@ impl TopicHandles {
                 (b.as_ptr() as *mut c_void, b.len())
             })
         }
-        let rkt = self.handle(rk, record.topic)?;
+        let rkt = self.get(rk, record.topic)?;
         let (value_ptr, value_len) = bytes(record.value);
         let (key_ptr, key_len) = bytes(record.key);
         use rdsys::rd_kafka_vtype_t::*;
