@@ -1,4 +1,4 @@
-//! Producing one record through librdkafka with a topic handle kept per topic.
+//! librdkafka topic handles kept per topic, and producing one record through one.
 //!
 //! rdkafka's `BaseProducer::send` makes a C string of the topic name and has librdkafka look
 //! the topic up (and release it) for every record. A source task sends runs of records to a
@@ -9,7 +9,8 @@
 //! number as the opaque that [`AckContext`](super::deliveries::AckContext) reads back
 //! (rdkafka's `usize` opaque is the pointer value itself). Records with headers are not
 //! produced here: rdkafka keeps the headers' native handle to itself, so they go through
-//! `send`.
+//! `send`. A sink's consumer holds handles too, to tell a message's topic by its handle
+//! (`KafkaInput`).
 
 use std::ffi::{c_void, CString};
 use std::ptr;
@@ -23,7 +24,7 @@ struct TopicHandle(*mut rdsys::rd_kafka_topic_t);
 
 #[allow(unsafe_code)]
 // SAFETY: librdkafka's topic handles are thread-safe (reference-counted, internally locked);
-// this one is only used with the producer it was made from.
+// this one is only used with the client it was made from.
 unsafe impl Send for TopicHandle {}
 
 impl Drop for TopicHandle {
