@@ -154,6 +154,12 @@ mod tests {
         }
     }
 
+    /// Always fails, counting the calls.
+    fn fails(calls: &mut u32) -> Result<(), &'static str> {
+        *calls += 1;
+        Err("x")
+    }
+
     /// Fails with a retriable error twice, then succeeds with the number of calls.
     fn fails_twice(calls: &mut u32) -> Result<u32, TransformError> {
         *calls += 1;
@@ -183,13 +189,7 @@ mod tests {
     fn zero_timeout_never_retries() {
         let p = policy(Some(0), 60_000);
         let mut calls = 0;
-        let r: Result<(), &str> = p.run(
-            || {
-                calls += 1;
-                Err("x")
-            },
-            |_| true,
-        );
+        let r: Result<(), &str> = p.run(|| fails(&mut calls), |_| true);
         assert_eq!((r, calls), (Err("x"), 1));
     }
 
@@ -252,13 +252,7 @@ mod tests {
         let retry = policy(None, 3_600_000).until_stopped(stop);
         let mut calls = 0;
         // Kafka's `execAndRetry`: the attempt under way still runs; its failure is the outcome.
-        let r: Result<(), &str> = retry.run(
-            || {
-                calls += 1;
-                Err("x")
-            },
-            |_| true,
-        );
+        let r: Result<(), &str> = retry.run(|| fails(&mut calls), |_| true);
         assert_eq!((r, calls), (Err("x"), 1));
         // Through the transformation chain's trait too.
         let r = ferry_transforms::Retry::retry(&retry, &mut || {
@@ -271,13 +265,7 @@ mod tests {
     fn a_finite_retry_with_a_stop_signal_behaves_as_before() {
         let retry = policy(Some(0), 60_000).until_stopped(StopSignal::new());
         let mut calls = 0;
-        let r: Result<(), &str> = retry.run(
-            || {
-                calls += 1;
-                Err("x")
-            },
-            |_| true,
-        );
+        let r: Result<(), &str> = retry.run(|| fails(&mut calls), |_| true);
         assert_eq!((r, calls), (Err("x"), 1), "a zero timeout never retries");
 
         let retry = policy(Some(60_000), 1).until_stopped(StopSignal::new());
