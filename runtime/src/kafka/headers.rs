@@ -22,8 +22,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use rdkafka::bindings as rdsys;
-use rdkafka::message::{BorrowedHeaders, BorrowedMessage, Message};
 use tracing::debug;
+
+use super::message::{Msg, MsgHeaders};
 
 /// `rd_kafka_version()` of the librdkafka whose layout is below: 2.12.1.
 const LAYOUT_VERSION: i32 = 0x020c_01ff;
@@ -65,7 +66,7 @@ impl HeaderPeek {
     }
 
     /// The message's headers, parsed by librdkafka only when it has any.
-    pub fn headers<'m>(&self, msg: &'m BorrowedMessage<'_>) -> Option<&'m BorrowedHeaders> {
+    pub fn headers<'m>(&self, msg: Msg<'m>) -> Option<MsgHeaders<'m>> {
         match self.has_headers(msg) {
             Some(false) => None,
             Some(true) | None => msg.headers(),
@@ -73,7 +74,7 @@ impl HeaderPeek {
     }
 
     /// Whether the message has headers; `None` when that cannot be told without parsing.
-    pub fn has_headers(&self, msg: &BorrowedMessage<'_>) -> Option<bool> {
+    pub fn has_headers(&self, msg: Msg<'_>) -> Option<bool> {
         if !self.usable.load(Ordering::Relaxed) {
             return None;
         }
@@ -95,11 +96,8 @@ impl Default for HeaderPeek {
 /// Reads the private fields of a consumed message; `None` when they do not agree with the
 /// public accessors (or the message is not a plain consumed message).
 #[allow(unsafe_code)]
-fn peek(msg: &BorrowedMessage<'_>) -> Option<bool> {
-    let ptr = msg.ptr();
-    if ptr.is_null() {
-        return None;
-    }
+fn peek(msg: Msg<'_>) -> Option<bool> {
+    let ptr = msg.as_ptr();
     let mut tstype: rdsys::rd_kafka_timestamp_type_t =
         rdsys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     // SAFETY: `ptr` is the live message `msg` borrows. The public accessors take it as
@@ -138,7 +136,7 @@ mod tests {
     use std::time::Duration;
 
     use rdkafka::consumer::{BaseConsumer, Consumer};
-    use rdkafka::message::{Header, Headers, OwnedHeaders};
+    use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
     use rdkafka::mocking::MockCluster;
     use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
     use rdkafka::ClientConfig;
@@ -192,8 +190,8 @@ mod tests {
                 continue;
             };
             let msg = msg.unwrap();
-            let fast = peek.has_headers(&msg);
-            let count = peek.headers(&msg).map(|h| h.iter().count());
+            let fast = peek.has_headers(Msg::of(&msg));
+            let count = peek.headers(Msg::of(&msg)).map(|h| h.iter().count());
             assert_eq!(count, msg.headers().map(|h| h.iter().count()));
             seen.push((fast, count));
         }
