@@ -233,12 +233,13 @@ impl KafkaInput {
 
     /// Serve the consumer's own queue: group events (a rebalance calls the task's open and
     /// close here) and messages of partitions that are not forwarded. Without a fetch queue,
-    /// waits up to `timeout` for the first.
+    /// waits up to `timeout` for the first. Returns whether an event was served.
     fn serve_group(
         &mut self,
         writer: &mut BatchWriter<'_>,
         timeout: Duration,
-    ) -> Result<(), TaskError> {
+    ) -> Result<bool, TaskError> {
+        let mut served = false;
         let rk = self.consumer().client().native_ptr();
         let mut wait = if self.sink.batched() {
             Duration::ZERO
@@ -252,7 +253,7 @@ impl KafkaInput {
             }
             match self.sink.consumer().poll(wait) {
                 // An event served, or (without a fetch queue) nothing more to take.
-                None if self.sink.batched() => {}
+                None if self.sink.batched() => served = true,
                 None => break,
                 Some(Ok(msg)) => self.intake.take(writer, Msg::of(&msg), rk)?,
                 Some(Err(e @ KafkaError::MessageConsumptionFatal(_))) => {
@@ -262,7 +263,7 @@ impl KafkaInput {
             }
             wait = Duration::ZERO;
         }
-        Ok(())
+        Ok(served)
     }
 
     /// Take a batch from the fetch queue, waiting up to `timeout` when the batch is empty.
@@ -299,10 +300,12 @@ impl SinkInput for KafkaInput {
         }
         let mut state = std::mem::take(&mut self.state);
         let mut writer = BatchWriter::new(buf, &mut state);
+        // After a group event the batch ends here: what the task asked for in its `open` or
+        // `close` (a reset, a pause) is applied before it is handed more records.
         let result = self
             .serve_group(&mut writer, timeout)
-            .and_then(|()| self.check_callbacks())
-            .and_then(|()| match self.sink.batched() {
+            .and_then(|served| self.check_callbacks().map(|()| served))
+            .and_then(|served| match self.sink.batched() && !served {
                 true => self.take_fetched(&mut writer, timeout),
                 false => Ok(()),
             });

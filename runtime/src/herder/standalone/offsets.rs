@@ -205,6 +205,7 @@ pub fn alter(
             let handled = connector_alter(class, name, config, &doc)?;
             let group = sink_group_id(name, config);
             let sub = subscription(config);
+            let_stopped_tasks_leave(worker);
             let to_commit: Vec<_> = parsed
                 .iter()
                 .filter_map(|(tp, o)| o.map(|o| (tp.clone(), o)))
@@ -246,6 +247,12 @@ fn refuse_on_embedded(worker: &Worker, verb: &str) -> Result<(), HerderError> {
     Ok(())
 }
 
+/// A stopped sink task's consumer leaves its group in the background (`ClosingConsumers`):
+/// wait for it (bounded) before changing the group's offsets, which needs an empty group.
+fn let_stopped_tasks_leave(worker: &Worker) {
+    worker.closing_consumers.wait(worker.task_shutdown_timeout);
+}
+
 fn zombie(name: &str, cause: &str, verb: &str) -> HerderError {
     HerderError::Internal(format!(
         "Failed to {verb} consumer group offsets for connector {name} either because its tasks haven't stopped completely yet or the connector was resumed before the request to {verb} its offsets could be successfully completed. If the connector is in a stopped state, this operation can be safely retried. If it doesn't eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks. ({cause})"
@@ -284,6 +291,7 @@ pub fn reset(
                 .map_err(HerderError::Internal)?;
             let doc = Value::Array(known.iter().map(|((t, p), _)| json!({"partition": {"kafka_topic": t, "kafka_partition": p}, "offset": null})).collect());
             let handled = connector_alter(class, name, config, &doc)?;
+            let_stopped_tasks_leave(worker);
             groups::delete(&worker.clients, &group).map_err(|e| zombie(name, &e, "reset"))?;
             Ok(message(handled, "reset"))
         }
