@@ -303,7 +303,7 @@ mod tests {
     use std::time::Instant;
 
     use rdkafka::consumer::Rebalance;
-    use rdkafka::message::Message;
+    use rdkafka::message::{Header, Message, OwnedHeaders};
     use rdkafka::mocking::MockCluster;
     use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
     use rdkafka::{ClientConfig, ClientContext};
@@ -351,10 +351,16 @@ mod tests {
         for i in from..to {
             let key = i.to_string();
             let partition = (i % 2) as i32;
-            let record = BaseRecord::<str, str>::to("t")
+            let mut record = BaseRecord::<str, str>::to("t")
                 .partition(partition)
                 .key(&key)
                 .payload(&key);
+            if i % 3 == 0 {
+                record = record.headers(OwnedHeaders::new().insert(Header {
+                    key: "n",
+                    value: Some(&key),
+                }));
+            }
             producer.send(record).map_err(|(e, _)| e).unwrap();
         }
         producer.flush(Duration::from_secs(10)).unwrap();
@@ -381,6 +387,17 @@ mod tests {
                 let m = fetched.get(i).unwrap();
                 assert!(m.error().is_none());
                 let key = String::from_utf8(m.key().unwrap().to_vec()).unwrap();
+                let headers: Vec<(String, Option<&[u8]>)> = m
+                    .headers()
+                    .map(|h| h.iter().map(|h| (h.key.into_owned(), h.value)).collect())
+                    .unwrap_or_default();
+                let with_header = key.parse::<usize>().unwrap() % 3 == 0;
+                let expected = [("n".to_owned(), Some(key.as_bytes()))];
+                assert_eq!(
+                    headers,
+                    expected[..usize::from(with_header)],
+                    "message {key}"
+                );
                 got.entry(m.partition()).or_default().push(key);
             }
             fetched.clear();
