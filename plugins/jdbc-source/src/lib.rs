@@ -8,7 +8,7 @@
 //! `connector`/`monitor` list tables and split them over tasks, `task`/`querier` schedule the
 //! tables of a task, `query` writes the SQL, `worker` owns the connection on its own thread,
 //! `dialect/*` talk to each database and map its types (`schema`, `values`; `temporal` and
-//! `zone` for dates, times and `db.timezone`), `records` and
+//! `zone` for dates, times and `db.timezone`, `granularity` for `timestamp.granularity`), `records` and
 //! `offsets` build what reaches Kafka.
 //!
 //! Rows are streamed from an open statement in chunks of `batch.max.rows` on a database
@@ -18,6 +18,7 @@ mod config;
 mod connector;
 mod dialect;
 mod error;
+mod granularity;
 mod monitor;
 mod offsets;
 mod querier;
