@@ -4,6 +4,8 @@
 
 use ferry_plugin_sdk::prelude::*;
 
+use crate::granularity;
+
 pub const CONNECTION_URL: &str = "connection.url";
 pub const CONNECTION_USER: &str = "connection.user";
 pub const CONNECTION_PASSWORD: &str = "connection.password";
@@ -34,6 +36,7 @@ pub const QUERY_RETRY_ATTEMPTS: &str = "query.retry.attempts";
 pub const QUOTE_SQL_IDENTIFIERS: &str = "quote.sql.identifiers";
 pub const TOPIC_PREFIX: &str = "topic.prefix";
 pub const DB_TIMEZONE: &str = "db.timezone";
+pub const TIMESTAMP_GRANULARITY: &str = "timestamp.granularity";
 pub const KEY_COLUMNS: &str = "key.columns";
 /// Internal task key: the task's tables, comma-separated, unquoted FQNs.
 pub const TABLES: &str = "tables";
@@ -109,6 +112,7 @@ fn connector(def: ConfigDef) -> ConfigDef {
         .define(key(TOPIC_PREFIX, ConfigType::String, High, "Prefix to prepend to table names to generate the name of the Kafka topic to publish data to, or in the case of a custom query, the full name of the topic to publish to.").default_value("").group("Connector", 5))
         .define(key(TIMESTAMP_DELAY_INTERVAL_MS, ConfigType::Long, High, "How long to wait after a row with certain timestamp appears before we include it in the result.").default_value("0").validator(Validator::at_least(0)).group("Connector", 6))
         .define(key(DB_TIMEZONE, ConfigType::String, Medium, "Name of the JDBC timezone used in the connector when querying with time-based criteria, and to read and bind TIME/TIMESTAMP values without zone: a Java time zone id such as Europe/Paris or America/New_York (daylight saving time applies to each value), UTC, or a fixed offset such as +02:00. Defaults to UTC.").default_value("UTC").group("Connector", 7))
+        .define(key(TIMESTAMP_GRANULARITY, ConfigType::String, Low, "Define the granularity of the Timestamp column. Options include: connect_logical (default): represents timestamp values using Kafka Connect's built-in representations; micros_long: represents timestamp values as micros since epoch; micros_string: represents timestamp values as micros since epoch in string; micros_iso_datetime_string: uses iso format 'yyyy-MM-dd'T'HH:mm:ss.SSSSSS' (wall time in db.timezone); nanos_long: represents timestamp values as nanos since epoch; nanos_string: represents timestamp values as nanos since epoch in string; nanos_iso_datetime_string: uses iso format 'yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS' (wall time in db.timezone). Applies to TIMESTAMP columns only; offsets keep the exact instant whatever the granularity.").default_value(granularity::NAMES[0]).validator(one_of(&granularity::NAMES)).group("Connector", 8))
         .define(ConfigKey::new(TABLES, ConfigType::List).default_value("").internal(true).doc("Internal: the tables of a task."))
         .define(ConfigKey::new(TABLES_FETCHED, ConfigType::Boolean).default_value("true").internal(true).doc("Internal: whether the tables were listed."))
 }

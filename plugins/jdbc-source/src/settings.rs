@@ -8,6 +8,7 @@ use ferry_plugin_sdk::config::ParsedConfig;
 
 use crate::config::*;
 use crate::error::{JdbcError, JdbcResult};
+use crate::granularity::{self, Granularity};
 use crate::schema::NumericMapping;
 use crate::temporal::TimeZone;
 use crate::url::DbUrl;
@@ -93,6 +94,8 @@ pub struct Settings {
     pub batch_max_rows: usize,
     pub topic_prefix: String,
     pub tz: TimeZone,
+    /// `timestamp.granularity`.
+    pub timestamp_granularity: Granularity,
     pub key_columns: KeyColumns,
     pub table_poll_interval: Duration,
     pub filter: TableFilter,
@@ -117,6 +120,20 @@ fn string(p: &ParsedConfig, k: &str) -> JdbcResult<Option<String>> {
 
 fn non_empty(p: &ParsedConfig, k: &str) -> JdbcResult<Option<String>> {
     Ok(string(p, k)?.filter(|s| !s.trim().is_empty()))
+}
+
+/// `timestamp.granularity`; the config's validator already refuses other values.
+fn timestamp_granularity(p: &ParsedConfig) -> JdbcResult<Granularity> {
+    let v = string(p, TIMESTAMP_GRANULARITY)?;
+    match v.as_deref() {
+        None => Ok(Granularity::default()),
+        Some(v) => Granularity::parse(v).ok_or_else(|| {
+            cfg(format!(
+                "Invalid value {v} for configuration {TIMESTAMP_GRANULARITY}: must be one of {}",
+                granularity::NAMES.join(", ")
+            ))
+        }),
+    }
 }
 
 fn cfg(e: impl fmt::Display) -> JdbcError {
@@ -231,6 +248,7 @@ impl Settings {
             batch_max_rows: p.int(BATCH_MAX_ROWS).map_err(cfg)?.unwrap_or(100).max(1) as usize,
             topic_prefix: string(&p, TOPIC_PREFIX)?.unwrap_or_default(),
             tz: TimeZone::parse(&string(&p, DB_TIMEZONE)?.unwrap_or_default())?,
+            timestamp_granularity: timestamp_granularity(&p)?,
             key_columns,
             table_poll_interval: ms(p
                 .long(TABLE_POLL_INTERVAL_MS)
@@ -293,4 +311,40 @@ fn check_dialect(name: Option<&str>, url: &DbUrl) -> JdbcResult<()> {
 
 fn ms(v: i64) -> Duration {
     Duration::from_millis(v.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(extra: &[(&str, &str)]) -> JdbcResult<Settings> {
+        let mut m: BTreeMap<String, String> = BTreeMap::new();
+        m.insert(CONNECTION_URL.into(), "jdbc:sqlite:/tmp/x.db".into());
+        m.insert(MODE.into(), "bulk".into());
+        for (k, v) in extra {
+            m.insert((*k).into(), (*v).into());
+        }
+        Settings::parse(&m)
+    }
+
+    #[test]
+    fn timestamp_granularity_defaults_to_connect_logical_and_takes_every_value() {
+        let g = |v: &str| parse(&[(TIMESTAMP_GRANULARITY, v)]).map(|s| s.timestamp_granularity);
+        assert_eq!(
+            parse(&[]).unwrap().timestamp_granularity,
+            Granularity::ConnectLogical
+        );
+        assert_eq!(g("nanos_long").unwrap(), Granularity::NanosLong);
+        assert_eq!(g("NANOS_STRING").unwrap(), Granularity::NanosString);
+        assert_eq!(
+            g("micros_iso_datetime_string").unwrap(),
+            Granularity::MicrosIsoDatetimeString
+        );
+        let e = g("nanos").unwrap_err().to_string();
+        assert!(
+            e.contains("Invalid value nanos for configuration timestamp.granularity"),
+            "{e}"
+        );
+        assert!(e.contains("NANOS_ISO_DATETIME_STRING"), "{e}");
+    }
 }
