@@ -206,6 +206,8 @@ impl Querier {
                     } else {
                         &[]
                     },
+                    s.timestamp_granularity,
+                    &s.tz,
                 )?);
                 Ok(Step::Progress)
             }
@@ -270,11 +272,12 @@ impl Querier {
             .then(|| serde_json::to_string(&self.offset.to_map()))
             .transpose()
             .map_err(|e| JdbcError::Data(format!("cannot write the source offset: {e}")))?;
+        let values = layout.values(row)?;
         layout.push(
             &self.topic,
             &self.partition_json,
             offset.as_deref(),
-            row.values,
+            values,
             out,
         )?;
         Ok(())

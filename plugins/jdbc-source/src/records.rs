@@ -4,8 +4,9 @@ use ferry_plugin_sdk::prelude::*;
 
 use crate::dialect::Row;
 use crate::error::{JdbcError, JdbcResult};
-use crate::schema::{struct_schema, ColumnDef};
-use crate::temporal::Instant;
+use crate::granularity::Granularity;
+use crate::schema::{struct_schema, ColumnDef, ColumnKind};
+use crate::temporal::{Instant, TimeZone};
 
 /// How the rows of one statement become records.
 #[derive(Debug, Clone)]
@@ -15,6 +16,9 @@ pub struct Layout {
     pub key: Option<(SchemaRef, Vec<usize>)>,
     pub incrementing: Option<usize>,
     pub timestamps: Vec<usize>,
+    /// `timestamp.granularity` and `db.timezone`, for TIMESTAMP column values.
+    pub granularity: Granularity,
+    pub tz: TimeZone,
 }
 
 /// Index of column `name`: exact match first, then a unique case-insensitive match.
@@ -39,6 +43,8 @@ impl Layout {
         key_columns: &[String],
         incrementing: Option<&str>,
         timestamps: &[String],
+        granularity: Granularity,
+        tz: &TimeZone,
     ) -> JdbcResult<Layout> {
         let missing = |c: &str| {
             JdbcError::Config(format!(
@@ -54,7 +60,7 @@ impl Layout {
                 .map(|k| find(&columns, k).ok_or_else(|| missing(k)))
                 .collect::<JdbcResult<Vec<usize>>>()?;
             let defs: Vec<ColumnDef> = idx.iter().map(|&i| columns[i].clone()).collect();
-            Some((struct_schema(None, &defs), idx))
+            Some((struct_schema(None, &defs, granularity), idx))
         };
         let incrementing = incrementing
             .map(|c| find(&columns, c).ok_or_else(|| missing(c)))
@@ -64,11 +70,13 @@ impl Layout {
             .map(|c| find(&columns, c).ok_or_else(|| missing(c)))
             .collect::<JdbcResult<Vec<usize>>>()?;
         Ok(Layout {
-            schema: struct_schema(name, &columns),
+            schema: struct_schema(name, &columns, granularity),
             columns,
             key,
             incrementing,
             timestamps,
+            granularity,
+            tz: tz.clone(),
         })
     }
 
@@ -106,16 +114,26 @@ impl Layout {
     /// The timestamp of `row`: the first non-NULL timestamp column (COALESCE).
     pub fn timestamp(&self, row: &Row) -> Option<Instant> {
         self.timestamps.iter().find_map(|&i| match &row.values[i] {
-            Value::Timestamp(ms) => {
-                let mut t = Instant::from_millis(*ms);
-                if let Some((_, n)) = row.sub_millis.iter().find(|(c, _)| *c == i) {
-                    t.nanos += n;
-                }
-                Some(t)
-            }
             Value::Date(d) => Some(Instant::from_millis(i64::from(*d) * 86_400_000)),
-            _ => None,
+            _ => row.instant(i),
         })
+    }
+
+    /// The record values of `row`: TIMESTAMP columns in `timestamp.granularity`, with every
+    /// digit the database gave.
+    pub fn values(&self, mut row: Row) -> JdbcResult<Vec<Value>> {
+        if self.granularity == Granularity::ConnectLogical {
+            return Ok(row.values);
+        }
+        for (i, c) in self.columns.iter().enumerate() {
+            if c.kind != ColumnKind::Timestamp {
+                continue;
+            }
+            if let Some(t) = row.instant(i) {
+                row.values[i] = self.granularity.value(t, &self.tz, &c.name)?;
+            }
+        }
+        Ok(row.values)
     }
 
     /// Push the record of `row`: the key (when configured) and the value are structs of the
@@ -142,5 +160,78 @@ impl Layout {
         parts.source_partition = Some(partition);
         parts.source_offset = offset;
         out.push_parts(&parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, kind: ColumnKind) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            kind,
+            optional: true,
+        }
+    }
+
+    fn layout(g: Granularity, tz: &TimeZone) -> Layout {
+        let cols = vec![
+            col("id", ColumnKind::Int32),
+            col("d", ColumnKind::Date),
+            col("ts", ColumnKind::Timestamp),
+        ];
+        Layout::new(Some("t"), cols, &["ts".into()], None, &[], g, tz).unwrap()
+    }
+
+    /// 1969-12-31 23:59:59.999876: -124 µs, i.e. -1 ms plus 876000 ns within the millisecond.
+    fn row() -> Row {
+        Row {
+            values: vec![Value::Int32(1), Value::Date(-1), Value::Timestamp(-1)],
+            sub_millis: vec![(2, 876_000)],
+        }
+    }
+
+    #[test]
+    fn timestamp_columns_take_the_granularity_in_values_key_and_schema() {
+        let utc = TimeZone::default();
+        let l = layout(Granularity::NanosLong, &utc);
+        assert_eq!(
+            l.values(row()).unwrap(),
+            [Value::Int32(1), Value::Date(-1), Value::Int64(-124_000)]
+        );
+        let ty = |s: &SchemaRef, f: &str| {
+            let f = &s.field(f).unwrap().schema;
+            (f.ty, f.name.clone())
+        };
+        assert_eq!(ty(&l.schema, "ts"), (Type::Int64, None));
+        assert_eq!(ty(&l.key.as_ref().unwrap().0, "ts"), (Type::Int64, None));
+        assert_eq!(
+            ty(&l.schema, "d"),
+            (
+                Type::Int32,
+                Some("org.apache.kafka.connect.data.Date".into())
+            )
+        );
+        let l = layout(Granularity::MicrosIsoDatetimeString, &utc);
+        assert_eq!(
+            l.values(row()).unwrap()[2],
+            Value::String("1969-12-31T23:59:59.999876".into())
+        );
+        let l = layout(Granularity::ConnectLogical, &utc);
+        assert_eq!(l.values(row()).unwrap()[2], Value::Timestamp(-1));
+    }
+
+    #[test]
+    fn nulls_stay_null() {
+        let l = layout(Granularity::NanosString, &TimeZone::default());
+        let r = Row {
+            values: vec![Value::Int32(1), Value::Null, Value::Null],
+            sub_millis: Vec::new(),
+        };
+        assert_eq!(
+            l.values(r).unwrap(),
+            [Value::Int32(1), Value::Null, Value::Null]
+        );
     }
 }

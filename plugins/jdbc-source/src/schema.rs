@@ -3,6 +3,8 @@
 
 use ferry_plugin_sdk::prelude::*;
 
+use crate::granularity::Granularity;
+
 /// The Connect type a column maps to, after the dialect's type mapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
@@ -93,8 +95,8 @@ impl NumericMapping {
 }
 
 impl ColumnKind {
-    /// The field schema.
-    pub fn schema(self, optional: bool) -> SchemaRef {
+    /// The field schema; TIMESTAMP columns follow `timestamp.granularity`.
+    pub fn schema(self, optional: bool, granularity: Granularity) -> SchemaRef {
         let b = match self {
             ColumnKind::Boolean => Schema::builder(Type::Boolean),
             ColumnKind::Int8 => Schema::builder(Type::Int8),
@@ -115,7 +117,7 @@ impl ColumnKind {
             ColumnKind::Bytes => Schema::builder(Type::Bytes),
             ColumnKind::Date => logical::date(),
             ColumnKind::Time => logical::time(),
-            ColumnKind::Timestamp => logical::timestamp(),
+            ColumnKind::Timestamp => return granularity.schema(optional),
         };
         if optional {
             b.optional().build()
@@ -138,13 +140,17 @@ impl ColumnKind {
 }
 
 /// The value Struct schema: named after the table (unnamed in query mode).
-pub fn struct_schema(name: Option<&str>, columns: &[ColumnDef]) -> SchemaRef {
+pub fn struct_schema(
+    name: Option<&str>,
+    columns: &[ColumnDef],
+    granularity: Granularity,
+) -> SchemaRef {
     let mut b = Schema::struct_builder();
     if let Some(n) = name {
         b = b.name(n);
     }
     for c in columns {
-        b = b.field(&c.name, c.kind.schema(c.optional));
+        b = b.field(&c.name, c.kind.schema(c.optional, granularity));
     }
     b.build()
 }

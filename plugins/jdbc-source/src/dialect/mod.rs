@@ -58,6 +58,18 @@ impl Row {
         }
     }
 
+    /// The exact instant of the TIMESTAMP value at `i` (`None` for other values and NULL).
+    pub fn instant(&self, i: usize) -> Option<Instant> {
+        let Some(Value::Timestamp(ms)) = self.values.get(i) else {
+            return None;
+        };
+        let mut t = Instant::from_millis(*ms);
+        if let Some((_, n)) = self.sub_millis.iter().find(|(c, _)| *c == i) {
+            t.nanos += n;
+        }
+        Some(t)
+    }
+
     /// Record the nanoseconds within the millisecond of the value about to be pushed.
     pub fn note_nanos(&mut self, nanos_in_milli: u32) {
         if nanos_in_milli != 0 {
