@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)] // test code
 
+pub mod granularity;
 pub mod my;
 pub mod pg;
 
