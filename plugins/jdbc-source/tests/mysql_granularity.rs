@@ -74,7 +74,7 @@ fn iso_strings_show_wall_times_in_db_timezone_and_epoch_values_do_not_move() {
         "ferry_my_gran_tz",
         "SET time_zone = '+02:00';
          CREATE TABLE z (id INT AUTO_INCREMENT PRIMARY KEY, wall DATETIME(6), inst TIMESTAMP(6) NULL);
-         INSERT INTO z (wall, inst) VALUES ('2024-07-15 12:00:00.5', '2024-07-15 12:00:00.5');",
+         INSERT INTO z (wall, inst) VALUES ('2024-07-15 12:00:00.500001', '2024-07-15 12:00:00.500001');",
         true,
     );
     let url = my_url("ferry_my_gran_tz", "mariadb");
@@ -95,15 +95,15 @@ fn iso_strings_show_wall_times_in_db_timezone_and_epoch_values_do_not_move() {
     assert_eq!(
         read("nanos_iso_datetime_string"),
         [
-            s("2024-07-15T12:00:00.500000000"),
-            s("2024-07-15T12:00:00.500000000")
+            s("2024-07-15T12:00:00.500001000"),
+            s("2024-07-15T12:00:00.500001000")
         ]
     );
     assert_eq!(
         read("micros_long"),
         [
-            Value::Int64(1_721_037_600_500_000),
-            Value::Int64(1_721_037_600_500_000)
+            Value::Int64(1_721_037_600_500_001),
+            Value::Int64(1_721_037_600_500_001)
         ]
     );
 }
