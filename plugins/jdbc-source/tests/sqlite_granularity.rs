@@ -121,3 +121,28 @@ fn an_unknown_value_is_refused_naming_the_key_the_value_and_the_choices() {
         "{e}"
     );
 }
+
+#[test]
+fn nanos_long_beyond_2262_fails_the_task_naming_the_column() {
+    let db = Db::new(
+        "CREATE TABLE far (id INTEGER PRIMARY KEY, ts TIMESTAMP);
+         INSERT INTO far (ts) VALUES ('2300-01-01 00:00:00');",
+    );
+    let cfg = [("mode", "bulk"), ("timestamp.granularity", "nanos_long")];
+    let mut h = harness(&db, &cfg).unwrap();
+    let mut t = task(&mut h);
+    let e = t.poll_until(1, 50).err().unwrap().to_string();
+    assert!(
+        e.contains("column ts") && e.contains("2300-01-01T00:00:00") && e.contains("nanos_string"),
+        "{e}"
+    );
+    let cfg = [("mode", "bulk"), ("timestamp.granularity", "nanos_string")];
+    let mut h = harness(&db, &cfg).unwrap();
+    let mut t = task(&mut h);
+    let got = poll_n(&mut t, 1);
+    t.stop().unwrap();
+    assert_eq!(
+        field(&got[0], "ts").3,
+        Value::String("10413792000000000000".into())
+    );
+}
