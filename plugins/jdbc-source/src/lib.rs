@@ -18,6 +18,7 @@ mod config;
 mod connector;
 mod dialect;
 mod error;
+mod isolation;
 mod monitor;
 mod offsets;
 mod querier;
