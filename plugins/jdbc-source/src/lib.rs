@@ -8,8 +8,8 @@
 //! `connector`/`monitor` list tables and split them over tasks, `task`/`querier` schedule the
 //! tables of a task, `query` writes the SQL, `worker` owns the connection on its own thread,
 //! `dialect/*` talk to each database and map its types (`schema`, `values`; `temporal` and
-//! `zone` for dates, times and `db.timezone`), `records` and
-//! `offsets` build what reaches Kafka.
+//! `zone` for dates, times and `db.timezone`; `isolation` for
+//! `transaction.isolation.mode`), `records` and `offsets` build what reaches Kafka.
 //!
 //! Rows are streamed from an open statement in chunks of `batch.max.rows` on a database
 //! thread per task; a table is never held in memory.
