@@ -96,6 +96,31 @@ fn validation_errors_and_a_failed_task_name_the_cause() {
         "the password leaked: {body}"
     );
 
+    // transaction.isolation.mode: SQLite (as xerial reports) supports SERIALIZABLE only.
+    let body = validate(
+        json!({"connector.class": CLASS, "name": "j", "connection.url": url, "mode": "bulk", "transaction.isolation.mode": "READ_COMMITTED"}),
+    );
+    assert_eq!(
+        errors_of(&body, "transaction.isolation.mode"),
+        ["Isolation mode of `READ_COMMITTED` is not supported by SQLite; SQLite supports DEFAULT, SERIALIZABLE"],
+        "{body}"
+    );
+    let isolation = body["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["definition"]["name"] == "transaction.isolation.mode")
+        .unwrap_or_else(|| panic!("no transaction.isolation.mode in {body}"));
+    assert_eq!(
+        isolation["definition"]["default_value"], "DEFAULT",
+        "{isolation}"
+    );
+    assert_eq!(isolation["definition"]["group"], "Mode", "{isolation}");
+    let body = validate(
+        json!({"connector.class": CLASS, "name": "j", "connection.url": url, "mode": "bulk", "transaction.isolation.mode": "SERIALIZABLE"}),
+    );
+    assert_eq!(body["error_count"], 0, "{body}");
+
     // Creating an invalid connector is refused with the same message.
     let create = rest
         .post("/connectors", Some(json!({"name": "bad", "config": {"connector.class": CLASS, "connection.url": url, "mode": "incrementing", "incrementing.column.name": "nope"}})))

@@ -5,6 +5,7 @@
 use ferry_plugin_sdk::prelude::*;
 
 use crate::granularity;
+use crate::isolation::IsolationMode;
 
 pub const CONNECTION_URL: &str = "connection.url";
 pub const CONNECTION_USER: &str = "connection.user";
@@ -33,6 +34,7 @@ pub const CATALOG_PATTERN: &str = "catalog.pattern";
 pub const QUERY: &str = "query";
 pub const QUERY_SUFFIX: &str = "query.suffix";
 pub const QUERY_RETRY_ATTEMPTS: &str = "query.retry.attempts";
+pub const TRANSACTION_ISOLATION_MODE: &str = "transaction.isolation.mode";
 pub const QUOTE_SQL_IDENTIFIERS: &str = "quote.sql.identifiers";
 pub const TOPIC_PREFIX: &str = "topic.prefix";
 pub const DB_TIMEZONE: &str = "db.timezone";
@@ -97,11 +99,24 @@ fn mode(def: ConfigDef) -> ConfigDef {
         .define(key(VALIDATE_NON_NULL, ConfigType::Boolean, Low, "By default, the JDBC connector will validate that all incrementing and timestamp tables have NOT NULL set for the columns being used as their ID/timestamp.").default_value("true").group("Mode", 5))
         .define(key(QUERY, ConfigType::String, Medium, "If specified, the query to perform to select new or updated rows. Ferry wraps it as a sub-select, so it may have its own WHERE and ORDER BY.").default_value("").group("Mode", 6))
         .define(key(QUOTE_SQL_IDENTIFIERS, ConfigType::String, Medium, "When to quote table names, column names, and other identifiers in SQL statements: always or never.").default_value("always").validator(one_of(&["always", "never"])).group("Mode", 7))
-        .define(key(QUERY_RETRY_ATTEMPTS, ConfigType::Int, Low, "Number of times to retry a statement after a transient error (connection lost, database busy) before the task fails; -1 retries forever.").default_value("-1").validator(Validator::at_least(-1)).group("Mode", 12))
+        .define(isolation_mode())
+        .define(key(QUERY_RETRY_ATTEMPTS, ConfigType::Int, Low, "Number of times to retry a statement after a transient error (connection lost, database busy) before the task fails; -1 retries forever.").default_value("-1").validator(Validator::at_least(-1)).group("Mode", 13))
         .define(key(QUERY_SUFFIX, ConfigType::String, Low, "Suffix to append at the end of the generated query.").default_value("").group("Mode", 8))
         .define(key(NUMERIC_PRECISION_MAPPING, ConfigType::Boolean, Low, "Deprecated: true is numeric.mapping=precision_only.").default_value("false").group("Mode", 9))
         .define(key(NUMERIC_MAPPING, ConfigType::String, Low, "Map NUMERIC/DECIMAL values by precision and optionally scale to integral or decimal types: none, precision_only, best_fit, best_fit_eager_double. Ferry applies it to DECIMAL too.").default_null().validator(Validator::Optional { validator: Box::new(one_of(&["none", "precision_only", "best_fit", "best_fit_eager_double"])) }).group("Mode", 10))
         .define(key(KEY_COLUMNS, ConfigType::List, Medium, "Ferry: columns copied into a Struct record key, or `pk` for the table's primary key. Empty: no key (as Confluent's connector).").default_value("").group("Mode", 11))
+}
+
+/// `transaction.isolation.mode` (Confluent: STRING, LOW, group Mode, just before
+/// `query.retry.attempts`). Confluent only recommends the values; an exact name is required
+/// here, as by Confluent's `TransactionIsolationMode.valueOf` at task start.
+fn isolation_mode() -> ConfigKey {
+    key(TRANSACTION_ISOLATION_MODE, ConfigType::String, Importance::Low, "Mode to control which transaction isolation level is used when running queries against the database. By default (DEFAULT) no explicit transaction isolation mode is set. One of DEFAULT, READ_UNCOMMITTED, READ_COMMITTED, REPEATABLE_READ, SERIALIZABLE, SQL_SERVER_SNAPSHOT. SQL_SERVER_SNAPSHOT only works with SQL Server, and SQLite supports only SERIALIZABLE; PostgreSQL runs READ_UNCOMMITTED as READ COMMITTED.")
+        .default_value("DEFAULT")
+        .validator(Validator::valid_string(&IsolationMode::NAMES))
+        .group("Mode", 12)
+        .width(Width::Medium)
+        .display_name("Transaction Isolation Mode")
 }
 
 /// Connector keys.

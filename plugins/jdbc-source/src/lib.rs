@@ -8,8 +8,8 @@
 //! `connector`/`monitor` list tables and split them over tasks, `task`/`querier` schedule the
 //! tables of a task, `query` writes the SQL, `worker` owns the connection on its own thread,
 //! `dialect/*` talk to each database and map its types (`schema`, `values`; `temporal` and
-//! `zone` for dates, times and `db.timezone`, `granularity` for `timestamp.granularity`), `records` and
-//! `offsets` build what reaches Kafka.
+//! `zone` for dates, times and `db.timezone`, `granularity` for `timestamp.granularity`;
+//! `isolation` for `transaction.isolation.mode`), `records` and `offsets` build what reaches Kafka.
 //!
 //! Rows are streamed from an open statement in chunks of `batch.max.rows` on a database
 //! thread per task; a table is never held in memory.
@@ -19,6 +19,7 @@ mod connector;
 mod dialect;
 mod error;
 mod granularity;
+mod isolation;
 mod monitor;
 mod offsets;
 mod querier;

@@ -9,6 +9,7 @@ use ferry_plugin_sdk::config::ParsedConfig;
 use crate::config::*;
 use crate::error::{JdbcError, JdbcResult};
 use crate::granularity::{self, Granularity};
+use crate::isolation::IsolationMode;
 use crate::schema::NumericMapping;
 use crate::temporal::TimeZone;
 use crate::url::DbUrl;
@@ -50,6 +51,8 @@ pub struct Connection {
     pub password: Option<String>,
     pub attempts: u32,
     pub backoff: Duration,
+    /// `transaction.isolation.mode`.
+    pub isolation: IsolationMode,
 }
 
 impl fmt::Debug for Connection {
@@ -58,6 +61,7 @@ impl fmt::Debug for Connection {
             .field("url", &self.url)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "[hidden]"))
+            .field("isolation", &self.isolation)
             .finish()
     }
 }
@@ -165,6 +169,16 @@ fn mode(p: &ParsedConfig) -> JdbcResult<Mode> {
     })
 }
 
+fn isolation(p: &ParsedConfig) -> JdbcResult<IsolationMode> {
+    let v = string(p, TRANSACTION_ISOLATION_MODE)?.unwrap_or_default();
+    IsolationMode::parse(&v).ok_or_else(|| {
+        cfg(format!(
+            "Invalid value {v} for configuration {TRANSACTION_ISOLATION_MODE}: must be one of {}",
+            IsolationMode::NAMES.join(", ")
+        ))
+    })
+}
+
 fn filter(p: &ParsedConfig) -> JdbcResult<TableFilter> {
     let f = TableFilter {
         whitelist: list(p, TABLE_WHITELIST)?,
@@ -213,6 +227,7 @@ impl Settings {
                 .long(CONNECTION_BACKOFF_MS)
                 .map_err(cfg)?
                 .unwrap_or(10_000)),
+            isolation: isolation(&p)?,
         };
         let key_columns = match list(&p, KEY_COLUMNS)?.as_slice() {
             [] => KeyColumns::None,

@@ -1,10 +1,12 @@
 //! `Connector.validate` beyond the ConfigDef: the database is reachable with these
-//! credentials, the listed tables exist and their incrementing/timestamp columns fit the mode.
+//! credentials, the listed tables exist and their incrementing/timestamp columns fit the mode,
+//! and the database supports `transaction.isolation.mode`.
 
 use ferry_plugin_sdk::prelude::*;
 
 use crate::config::*;
 use crate::dialect::{self, ReadOptions};
+use crate::isolation;
 use crate::settings::Settings;
 use crate::setup;
 
@@ -16,7 +18,7 @@ fn add(values: &mut [ConfigValue], key: &str, message: String) {
 
 /// The key a configuration error is about (the first key named in the message).
 fn key_of(message: &str) -> &'static str {
-    const KEYS: [&str; 12] = [
+    const KEYS: [&str; 13] = [
         TIMESTAMP_COLUMN_NAME,
         INCREMENTING_COLUMN_NAME,
         TABLE_WHITELIST,
@@ -27,6 +29,7 @@ fn key_of(message: &str) -> &'static str {
         KEY_COLUMNS,
         TOPIC_PREFIX,
         DB_TIMEZONE,
+        TRANSACTION_ISOLATION_MODE,
         MODE,
         CONNECTION_URL,
     ];
@@ -59,6 +62,12 @@ pub fn validate(config: &ConfigMap) -> Vec<ConfigValue> {
             return values;
         }
     };
+    // Confluent's validateMultiConfigs: checked before connecting, and stops validation.
+    let db = isolation::Database::of(&s.connection.url);
+    if let Some(m) = s.connection.isolation.refusal(db) {
+        add(&mut values, TRANSACTION_ISOLATION_MODE, m);
+        return values;
+    }
     let mut conn = s.connection.clone();
     conn.attempts = 1;
     let mut db = match dialect::connect(&conn, &s.tz, &|_| true) {

@@ -11,7 +11,9 @@ use std::collections::HashSet;
 use ferry_plugin_sdk::prelude::*;
 use ferry_plugin_sdk::tracing::warn;
 
+use crate::config::TRANSACTION_ISOLATION_MODE;
 use crate::error::JdbcResult;
+use crate::isolation::{self, Level};
 use crate::query::{self, Statement};
 use crate::schema::{ColumnDef, ColumnKind, NumericMapping};
 use crate::settings::{Connection, TableFilter};
@@ -142,11 +144,26 @@ impl Dialect {
     }
 }
 
+/// The isolation level to set on a new connection. A level the database does not support is
+/// logged and the connection keeps its default, as Confluent's `setConnectionIsolationMode`
+/// does (validation reports it on the key before it gets here).
+fn isolation_level(c: &Connection) -> Option<Level> {
+    let db = isolation::Database::of(&c.url);
+    if let Some(why) = c.isolation.refusal(db) {
+        warn!(
+            "Unable to set {TRANSACTION_ISOLATION_MODE}: {}. No transaction isolation mode will be set for the queries: {why}",
+            c.isolation
+        );
+    }
+    c.isolation.level_for(db)
+}
+
 fn connect_once(c: &Connection, tz: &TimeZone) -> JdbcResult<Box<dyn Database>> {
+    let level = isolation_level(c);
     match &c.url {
-        DbUrl::Sqlite { path } => Ok(Box::new(sqlite::Sqlite::open(path)?)),
-        DbUrl::Postgres(_) => Ok(Box::new(postgres::Postgres::open(c)?)),
-        DbUrl::Mysql(_) => Ok(Box::new(mysql::Mysql::open(c, tz)?)),
+        DbUrl::Sqlite { path } => Ok(Box::new(sqlite::Sqlite::open(path, level)?)),
+        DbUrl::Postgres(_) => Ok(Box::new(postgres::Postgres::open(c, level)?)),
+        DbUrl::Mysql(_) => Ok(Box::new(mysql::Mysql::open(c, tz, level)?)),
     }
 }
 

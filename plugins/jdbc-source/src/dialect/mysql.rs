@@ -12,6 +12,7 @@ use tokio::runtime::Runtime;
 use super::mysql_types::{bind_timestamp, decode, kind, kind_of_declared, ColumnInfo};
 use super::{Chunk, ColumnMeta, Database, ReadOptions, Row};
 use crate::error::{JdbcError, JdbcResult};
+use crate::isolation::Level;
 use crate::query::{Param, Statement};
 use crate::schema::ColumnDef;
 use crate::settings::{Connection, TableFilter};
@@ -62,9 +63,23 @@ fn session_zone(tz: &TimeZone) -> String {
     }
 }
 
+/// The statements run on each new connection.
+fn session_init(tz: &TimeZone, isolation: Option<Level>) -> Vec<String> {
+    let mut init = vec![format!("SET time_zone = '{}'", session_zone(tz))];
+    if let Some(l) = isolation {
+        init.push(format!(
+            "SET SESSION TRANSACTION ISOLATION LEVEL {}",
+            l.sql()
+        ));
+    }
+    init
+}
+
 impl Mysql {
-    /// Connect; the session time zone is `db.timezone` so TIMESTAMP columns read in it.
-    pub fn open(c: &Connection, tz: &TimeZone) -> JdbcResult<Mysql> {
+    /// Connect; the session time zone is `db.timezone` so TIMESTAMP columns read in it, and
+    /// the session isolation level `transaction.isolation.mode` (as Connector/J's
+    /// `setTransactionIsolation`) when one is set.
+    pub fn open(c: &Connection, tz: &TimeZone, isolation: Option<Level>) -> JdbcResult<Mysql> {
         let DbUrl::Mysql(s) = &c.url else {
             return Err(JdbcError::Config("not a MySQL URL".into()));
         };
@@ -90,7 +105,7 @@ impl Mysql {
             .db_name((!s.database.is_empty()).then(|| s.database.clone()))
             .user(Some(user.unwrap_or_else(|| "root".into())))
             .pass(pass)
-            .init(vec![format!("SET time_zone = '{}'", session_zone(tz))]);
+            .init(session_init(tz, isolation));
         let conn = rt.block_on(Conn::new(opts)).map_err(|e| match e {
             mysql_async::Error::Server(s) if [1044, 1045, 1698].contains(&s.code) => {
                 JdbcError::Config(format!(

@@ -1,6 +1,7 @@
 //! PostgreSQL through tokio-postgres on a current-thread runtime owned by the connection.
 //! Statements run in a read transaction through a portal, `batch.max.rows` rows at a time,
-//! so the server keeps the cursor and Ferry never holds a whole table.
+//! so the server keeps the cursor and Ferry never holds a whole table. The transaction starts
+//! with the `transaction.isolation.mode` level when one is set.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -8,11 +9,12 @@ use std::time::Duration;
 use ferry_plugin_sdk::tracing::warn;
 use tokio::runtime::Runtime;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::{Client, IsolationLevel, NoTls};
 
 use super::pg_types::{decode, kind, sub_millis, PgParam, RawValue};
 use super::{Chunk, ColumnMeta, Database, ReadOptions, Row};
 use crate::error::{JdbcError, JdbcResult};
+use crate::isolation::Level;
 use crate::query::{Param, Statement};
 use crate::schema::ColumnDef;
 use crate::settings::{Connection, TableFilter};
@@ -26,6 +28,8 @@ pub struct Postgres {
     client: Client,
     url: String,
     warned: HashSet<String>,
+    /// `transaction.isolation.mode` of the read transactions; `None`: the server's default.
+    isolation: Option<IsolationLevel>,
 }
 
 /// Map a driver error: connection problems are transient, server errors are not (except
@@ -55,9 +59,20 @@ fn classify(url: &str, sql: &str, e: tokio_postgres::Error) -> JdbcError {
     }
 }
 
+/// The `START TRANSACTION ISOLATION LEVEL …` of a level (READ UNCOMMITTED runs as READ
+/// COMMITTED in PostgreSQL but is accepted and shown as such).
+fn pg_level(l: Level) -> IsolationLevel {
+    match l {
+        Level::ReadUncommitted => IsolationLevel::ReadUncommitted,
+        Level::ReadCommitted => IsolationLevel::ReadCommitted,
+        Level::RepeatableRead => IsolationLevel::RepeatableRead,
+        Level::Serializable => IsolationLevel::Serializable,
+    }
+}
+
 impl Postgres {
     /// Connect with the URL's host/port/database and the configured credentials.
-    pub fn open(c: &Connection) -> JdbcResult<Postgres> {
+    pub fn open(c: &Connection, isolation: Option<Level>) -> JdbcResult<Postgres> {
         let DbUrl::Postgres(s) = &c.url else {
             return Err(JdbcError::Config("not a PostgreSQL URL".into()));
         };
@@ -105,6 +120,7 @@ impl Postgres {
             client,
             url,
             warned: HashSet::new(),
+            isolation: isolation.map(pg_level),
         })
     }
 
@@ -210,9 +226,11 @@ impl Database for Postgres {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let rt = &self.rt;
-        let tx = rt
-            .block_on(self.client.build_transaction().read_only(true).start())
-            .map_err(err)?;
+        let mut builder = self.client.build_transaction().read_only(true);
+        if let Some(level) = self.isolation {
+            builder = builder.isolation_level(level);
+        }
+        let tx = rt.block_on(builder.start()).map_err(err)?;
         let stmt = rt.block_on(tx.prepare(sql)).map_err(err)?;
         let mut cols = Vec::new();
         for (i, c) in stmt.columns().iter().enumerate() {

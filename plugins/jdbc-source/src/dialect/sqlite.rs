@@ -9,6 +9,7 @@ use rusqlite::OpenFlags;
 
 use super::{Chunk, ColumnMeta, Database, ReadOptions, Row};
 use crate::error::{JdbcError, JdbcResult};
+use crate::isolation::Level;
 use crate::query::{Param, Statement};
 use crate::schema::{ColumnDef, ColumnKind, NumericMapping};
 use crate::settings::TableFilter;
@@ -42,7 +43,9 @@ fn query_err(sql: &str, e: rusqlite::Error) -> JdbcError {
 
 impl Sqlite {
     /// Open `path` read-only: a wrong path is an error rather than a new empty database.
-    pub fn open(path: &str) -> JdbcResult<Sqlite> {
+    /// SERIALIZABLE, the only level SQLite (and xerial) supports, turns `read_uncommitted` off
+    /// as xerial's `setTransactionIsolation` does; it is SQLite's default anyway.
+    pub fn open(path: &str, isolation: Option<Level>) -> JdbcResult<Sqlite> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -53,6 +56,10 @@ impl Sqlite {
             })?;
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(|e| query_err("PRAGMA busy_timeout", e))?;
+        if isolation == Some(Level::Serializable) {
+            let sql = "PRAGMA read_uncommitted = false";
+            conn.execute_batch(sql).map_err(|e| query_err(sql, e))?;
+        }
         Ok(Sqlite {
             conn,
             path: path.to_owned(),
