@@ -2,7 +2,7 @@
 //! taken a batch at a time ([`super::fetch`]), converted to Connect data and encoded into the
 //! batch the plugin's `put` receives ([`super::intake`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,6 +34,8 @@ pub struct SinkConsumerContext {
     detached: AtomicBool,
     /// The fetch queue assigned partitions are forwarded to.
     target: ForwardTarget,
+    /// Rebalance callbacks run so far: a batch ends after one (see `KafkaInput::poll`).
+    rebalances: AtomicU64,
 }
 
 fn tps_of(list: &TopicPartitionList) -> Vec<Tp> {
@@ -70,6 +72,7 @@ impl Forwarding for SinkConsumerContext {
 
 impl ConsumerContext for SinkConsumerContext {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        self.rebalances.fetch_add(1, Ordering::SeqCst);
         let list = match rebalance {
             // Before librdkafka starts fetching them (see `super::fetch`).
             Rebalance::Assign(list) => return self.target.forward_all(consumer, list),
@@ -156,6 +159,7 @@ impl KafkaInput {
             core,
             failure: Mutex::new(None),
             detached: AtomicBool::new(false),
+            rebalances: AtomicU64::new(0),
             target: ForwardTarget::default(),
         };
         let consumer: BaseConsumer<SinkConsumerContext> = config
@@ -208,6 +212,10 @@ impl KafkaInput {
         }
     }
 
+    fn rebalances(&self) -> u64 {
+        self.consumer().context().rebalances.load(Ordering::SeqCst)
+    }
+
     fn try_seek(&self, (topic, partition): &Tp, offset: i64) -> Result<(), KafkaError> {
         self.consumer().seek(
             topic,
@@ -233,13 +241,13 @@ impl KafkaInput {
 
     /// Serve the consumer's own queue: group events (a rebalance calls the task's open and
     /// close here) and messages of partitions that are not forwarded. Without a fetch queue,
-    /// waits up to `timeout` for the first. Returns whether an event was served.
+    /// waits up to `timeout` for the first. Returns whether a rebalance was served.
     fn serve_group(
         &mut self,
         writer: &mut BatchWriter<'_>,
         timeout: Duration,
     ) -> Result<bool, TaskError> {
-        let mut served = false;
+        let before = self.rebalances();
         let rk = self.consumer().client().native_ptr();
         let mut wait = if self.sink.batched() {
             Duration::ZERO
@@ -253,7 +261,7 @@ impl KafkaInput {
             }
             match self.sink.consumer().poll(wait) {
                 // An event served, or (without a fetch queue) nothing more to take.
-                None if self.sink.batched() => served = true,
+                None if self.sink.batched() => {}
                 None => break,
                 Some(Ok(msg)) => self.intake.take(writer, Msg::of(&msg), rk)?,
                 Some(Err(e @ KafkaError::MessageConsumptionFatal(_))) => {
@@ -263,7 +271,7 @@ impl KafkaInput {
             }
             wait = Duration::ZERO;
         }
-        Ok(served)
+        Ok(self.rebalances() != before)
     }
 
     /// Take a batch from the fetch queue, waiting up to `timeout` when the batch is empty.
@@ -300,7 +308,7 @@ impl SinkInput for KafkaInput {
         }
         let mut state = std::mem::take(&mut self.state);
         let mut writer = BatchWriter::new(buf, &mut state);
-        // After a group event the batch ends here: what the task asked for in its `open` or
+        // After a rebalance the batch ends here: what the task asked for in its `open` or
         // `close` (a reset, a pause) is applied before it is handed more records.
         let result = self
             .serve_group(&mut writer, timeout)
