@@ -1,0 +1,566 @@
+//! TLS for PostgreSQL connections, configured with pgjdbc's URL parameters and implemented with
+//! rustls (ring provider), so no system TLS library is needed.
+//!
+//! pgjdbc's rules, which Ferry follows:
+//! * `sslmode` is one of `disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`
+//!   (case-insensitive). Without `sslmode`, `ssl=true` (or an empty `ssl=`) means `verify-full`;
+//!   otherwise the mode is `prefer`.
+//! * `disable`: plain. `allow`: plain first, TLS when the server rejects the plain connection
+//!   (SQLSTATE 28000). `prefer`: TLS when the server offers it, plain when it refuses TLS or
+//!   rejects the TLS connection (28000). `require`: TLS, the certificate is not checked (pgjdbc's
+//!   `NonValidatingTM`; unlike libpq, a root certificate file present does not turn on checking).
+//!   `verify-ca`: the chain must lead to a certificate of `sslrootcert`. `verify-full`: also the
+//!   host name of the URL must match the certificate.
+//! * `sslrootcert` defaults to `~/.postgresql/root.crt`; it is only read for `verify-ca` and
+//!   `verify-full`.
+//!
+//! Client certificates (`sslcert`, `sslkey`, `sslpassword`), other SSL factories, host name
+//! verifiers and direct TLS negotiation are not implemented; they are refused with a
+//! configuration error naming the parameter.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio_postgres::config::SslMode as PgSslMode;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::{Client, Config, Connection, Socket};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use crate::error::{JdbcError, JdbcResult};
+use crate::url::Server;
+
+/// pgjdbc's `sslmode` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    Disable,
+    Allow,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+const MODES: [(&str, SslMode); 6] = [
+    ("disable", SslMode::Disable),
+    ("allow", SslMode::Allow),
+    ("prefer", SslMode::Prefer),
+    ("require", SslMode::Require),
+    ("verify-ca", SslMode::VerifyCa),
+    ("verify-full", SslMode::VerifyFull),
+];
+
+impl SslMode {
+    /// The `sslmode` value.
+    pub fn name(self) -> &'static str {
+        MODES
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map_or("prefer", |(n, _)| *n)
+    }
+}
+
+/// The TLS settings of a PostgreSQL URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsParams {
+    pub mode: SslMode,
+    /// `sslrootcert`, `None`: the default `~/.postgresql/root.crt`.
+    pub root_cert: Option<String>,
+}
+
+/// Parameters of pgjdbc's SSL support that Ferry does not implement.
+const UNSUPPORTED: [(&str, &str); 6] = [
+    ("sslcert", "client certificates are not supported yet"),
+    ("sslkey", "client certificates are not supported yet"),
+    ("sslpassword", "client certificates are not supported yet"),
+    (
+        "sslpasswordcallback",
+        "client certificates are not supported yet",
+    ),
+    (
+        "sslhostnameverifier",
+        "custom host name verifiers are not supported; use sslmode=verify-ca or verify-full",
+    ),
+    (
+        "sslfactoryarg",
+        "custom SSL factories are not supported; use sslmode and sslrootcert",
+    ),
+];
+
+impl TlsParams {
+    /// Read `sslmode`, `ssl`, `sslrootcert` and refuse the SSL parameters Ferry does not
+    /// implement. The error names the parameter, its value and what is allowed.
+    pub fn from_server(s: &Server) -> Result<TlsParams, String> {
+        for (name, why) in UNSUPPORTED {
+            if let Some(v) = s.param(name) {
+                return Err(format!(
+                    "URL parameter {name}={v:?} is not supported: {why}"
+                ));
+            }
+        }
+        if let Some(v) = s.param("sslfactory") {
+            if v != "org.postgresql.ssl.LibPQFactory" {
+                return Err(format!(
+                    "URL parameter sslfactory={v:?} is not supported: custom SSL factories are not \
+                     supported; leave it out (or use org.postgresql.ssl.LibPQFactory) and use \
+                     sslmode and sslrootcert"
+                ));
+            }
+        }
+        if let Some(v) = s.param("sslNegotiation") {
+            if !v.eq_ignore_ascii_case("postgres") {
+                return Err(format!(
+                    "URL parameter sslNegotiation={v:?} is not supported; allowed: postgres"
+                ));
+            }
+        }
+        let mode = match (s.param("sslmode"), s.param("ssl")) {
+            (Some(v), _) => MODES
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(v))
+                .map(|(_, m)| *m)
+                .ok_or_else(|| {
+                    let allowed: Vec<&str> = MODES.iter().map(|(n, _)| *n).collect();
+                    format!(
+                        "invalid value {v:?} for URL parameter sslmode; allowed: {}",
+                        allowed.join(", ")
+                    )
+                })?,
+            (None, Some(v)) if v.is_empty() || v.eq_ignore_ascii_case("true") => {
+                SslMode::VerifyFull
+            }
+            (None, Some(v)) if v.eq_ignore_ascii_case("false") => SslMode::Prefer,
+            (None, Some(v)) => {
+                return Err(format!(
+                    "invalid value {v:?} for URL parameter ssl; allowed: true, false"
+                ))
+            }
+            (None, None) => SslMode::Prefer,
+        };
+        let root_cert = match s.param("sslrootcert") {
+            Some("") => return Err("URL parameter sslrootcert is empty; expected a file".into()),
+            Some(p) => Some(p.to_owned()),
+            None => None,
+        };
+        Ok(TlsParams { mode, root_cert })
+    }
+
+    /// The root certificate file: `sslrootcert` or `~/.postgresql/root.crt`.
+    fn root_cert_path(&self) -> JdbcResult<PathBuf> {
+        match &self.root_cert {
+            Some(p) => Ok(PathBuf::from(p)),
+            None => std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".postgresql").join("root.crt"))
+                .ok_or_else(|| {
+                    JdbcError::Config(format!(
+                        "sslmode={} needs a root certificate: set sslrootcert (HOME is not set, \
+                         so the default ~/.postgresql/root.crt cannot be used)",
+                        self.mode.name()
+                    ))
+                }),
+        }
+    }
+}
+
+/// The root certificates of `path` (PEM, one or more certificates; or one DER certificate).
+fn load_roots(path: &PathBuf, mode: SslMode) -> JdbcResult<RootCertStore> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| {
+        JdbcError::Config(format!(
+            "sslmode={}: cannot read the root certificate file {shown} (URL parameter \
+             sslrootcert, default ~/.postgresql/root.crt): {e}",
+            mode.name()
+        ))
+    })?;
+    let bad = |why: String| {
+        JdbcError::Config(format!(
+            "sslmode={}: the root certificate file {shown} (sslrootcert) is not usable: {why}",
+            mode.name()
+        ))
+    };
+    let certs: Vec<CertificateDer<'static>> = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        CertificateDer::pem_slice_iter(&bytes)
+            .collect::<Result<_, _>>()
+            .map_err(|e| bad(e.to_string()))?
+    } else {
+        vec![CertificateDer::from(bytes)]
+    };
+    let mut roots = RootCertStore::empty();
+    for c in certs {
+        roots.add(c).map_err(|e| bad(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(bad("it holds no certificate".into()));
+    }
+    Ok(roots)
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// `require`, `prefer`, `allow`: any certificate is accepted (pgjdbc's `NonValidatingTM`), but
+/// the handshake signatures are still checked against the certificate's key.
+#[derive(Debug)]
+struct AcceptAnyCertificate {
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// `verify-ca`: the chain must lead to a root certificate; the host name is not checked.
+#[derive(Debug)]
+struct VerifyChainOnly {
+    roots: Arc<RootCertStore>,
+    any: AcceptAnyCertificate,
+}
+
+impl ServerCertVerifier for VerifyChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+        rustls::client::verify_server_cert_signed_by_trust_anchor(
+            &cert,
+            &self.roots,
+            intermediates,
+            now,
+            self.any.provider.signature_verification_algorithms.all,
+        )?;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.any.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.any.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.any.supported_verify_schemes()
+    }
+}
+
+/// The rustls client configuration of a mode (reads the root certificate file when needed).
+fn client_config(p: &TlsParams) -> JdbcResult<ClientConfig> {
+    let provider = provider();
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| JdbcError::Config(format!("TLS setup failed: {e}")))?;
+    let verifier: Arc<dyn ServerCertVerifier> = match p.mode {
+        SslMode::VerifyFull => {
+            let roots = load_roots(&p.root_cert_path()?, p.mode)?;
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|e| JdbcError::Config(format!("TLS setup failed: {e}")))?
+        }
+        SslMode::VerifyCa => Arc::new(VerifyChainOnly {
+            roots: Arc::new(load_roots(&p.root_cert_path()?, p.mode)?),
+            any: AcceptAnyCertificate { provider },
+        }),
+        _ => Arc::new(AcceptAnyCertificate { provider }),
+    };
+    Ok(builder
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth())
+}
+
+/// A connection that is plain or TLS, as the server and the mode decided.
+pub type PgConnection = Connection<Socket, <MakeRustlsConnect as MakeTlsConnect<Socket>>::Stream>;
+
+/// What [`connect`] needs: the mode and the TLS connector.
+pub struct Tls {
+    mode: SslMode,
+    make: MakeRustlsConnect,
+}
+
+impl Tls {
+    /// Prepare TLS for `p` (reads the root certificate for `verify-ca`/`verify-full`, so a
+    /// missing file is a configuration error before any connection attempt).
+    pub fn new(p: &TlsParams) -> JdbcResult<Tls> {
+        let make = match p.mode {
+            // Never used for TLS, but the connection type stays the same.
+            SslMode::Disable => MakeRustlsConnect::new(client_config(&TlsParams {
+                mode: SslMode::Require,
+                root_cert: None,
+            })?),
+            _ => MakeRustlsConnect::new(client_config(p)?),
+        };
+        Ok(Tls { mode: p.mode, make })
+    }
+
+    pub fn mode(&self) -> SslMode {
+        self.mode
+    }
+}
+
+fn rejected(e: &tokio_postgres::Error) -> bool {
+    e.code() == Some(&SqlState::INVALID_AUTHORIZATION_SPECIFICATION)
+}
+
+/// Connect with pgjdbc's fallbacks: `allow` retries with TLS and `prefer` without TLS when the
+/// server rejects the first attempt with SQLSTATE 28000 (e.g. a `hostssl`/`hostnossl` rule).
+pub async fn connect(
+    cfg: &Config,
+    tls: &Tls,
+) -> Result<(Client, PgConnection), tokio_postgres::Error> {
+    let mut cfg = cfg.clone();
+    let attempt = |cfg: &mut Config, mode: PgSslMode| {
+        cfg.ssl_mode(mode);
+        cfg.clone()
+    };
+    match tls.mode {
+        SslMode::Disable => {
+            attempt(&mut cfg, PgSslMode::Disable)
+                .connect(tls.make.clone())
+                .await
+        }
+        SslMode::Allow => {
+            match attempt(&mut cfg, PgSslMode::Disable)
+                .connect(tls.make.clone())
+                .await
+            {
+                Err(e) if rejected(&e) => {
+                    attempt(&mut cfg, PgSslMode::Require)
+                        .connect(tls.make.clone())
+                        .await
+                }
+                other => other,
+            }
+        }
+        SslMode::Prefer => {
+            match attempt(&mut cfg, PgSslMode::Prefer)
+                .connect(tls.make.clone())
+                .await
+            {
+                Err(e) if rejected(&e) => {
+                    attempt(&mut cfg, PgSslMode::Disable)
+                        .connect(tls.make.clone())
+                        .await
+                }
+                other => other,
+            }
+        }
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+            attempt(&mut cfg, PgSslMode::Require)
+                .connect(tls.make.clone())
+                .await
+        }
+    }
+}
+
+/// A configuration error for a TLS handshake that failed on the server's certificate (retrying
+/// cannot help), `None` for other errors.
+pub fn certificate_error(url: &str, mode: SslMode, e: &tokio_postgres::Error) -> Option<JdbcError> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        let tls = err.downcast_ref::<rustls::Error>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(c)) = tls {
+            let what = match c {
+                rustls::CertificateError::NotValidForName
+                | rustls::CertificateError::NotValidForNameContext { .. } => {
+                    "the host name of the URL does not match the server certificate (host name \
+                     mismatch; sslmode=verify-ca checks the chain only)"
+                }
+                _ => "the server certificate is not accepted",
+            };
+            return Some(JdbcError::Config(format!(
+                "TLS to {url} failed with sslmode={}: {what}: {c}",
+                mode.name()
+            )));
+        }
+        source = err.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::DbUrl;
+
+    fn params(query: &str) -> Result<TlsParams, String> {
+        let Ok(DbUrl::Postgres(s)) = DbUrl::parse("jdbc:postgresql://h/db") else {
+            panic!("url")
+        };
+        let s = Server {
+            params: query
+                .split('&')
+                .filter(|kv| !kv.is_empty())
+                .map(|kv| {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    (k.to_owned(), v.to_owned())
+                })
+                .collect(),
+            ..s
+        };
+        TlsParams::from_server(&s)
+    }
+
+    fn mode(query: &str) -> SslMode {
+        params(query).unwrap().mode
+    }
+
+    #[test]
+    fn default_is_prefer_and_ssl_true_is_verify_full() {
+        assert_eq!(mode(""), SslMode::Prefer);
+        assert_eq!(mode("ssl=true"), SslMode::VerifyFull);
+        assert_eq!(mode("ssl=TRUE"), SslMode::VerifyFull);
+        assert_eq!(mode("ssl"), SslMode::VerifyFull);
+        assert_eq!(mode("ssl="), SslMode::VerifyFull);
+        assert_eq!(mode("ssl=false"), SslMode::Prefer);
+        // sslmode wins over ssl.
+        assert_eq!(mode("ssl=true&sslmode=require"), SslMode::Require);
+        assert_eq!(mode("sslmode=disable&ssl=true"), SslMode::Disable);
+    }
+
+    #[test]
+    fn every_sslmode_case_insensitively() {
+        for (name, m) in MODES {
+            assert_eq!(mode(&format!("sslmode={name}")), m);
+            assert_eq!(mode(&format!("sslmode={}", name.to_uppercase())), m);
+            assert_eq!(m.name(), name);
+        }
+    }
+
+    #[test]
+    fn invalid_values_name_the_parameter_and_the_allowed_values() {
+        let e = params("sslmode=strict").unwrap_err();
+        assert_eq!(
+            e,
+            "invalid value \"strict\" for URL parameter sslmode; allowed: disable, allow, prefer, \
+             require, verify-ca, verify-full"
+        );
+        let e = params("ssl=yes").unwrap_err();
+        assert_eq!(
+            e,
+            "invalid value \"yes\" for URL parameter ssl; allowed: true, false"
+        );
+        assert!(params("sslrootcert=").unwrap_err().contains("sslrootcert"));
+    }
+
+    #[test]
+    fn client_certificates_and_custom_factories_are_refused_by_name() {
+        for p in ["sslcert", "sslkey", "sslpassword", "sslhostnameverifier"] {
+            let e = params(&format!("sslmode=require&{p}=/x")).unwrap_err();
+            assert!(e.starts_with(&format!("URL parameter {p}=\"/x\"")), "{e}");
+        }
+        let e = params("sslfactory=org.postgresql.ssl.NonValidatingFactory").unwrap_err();
+        assert!(e.contains("sslfactory=\"org.postgresql.ssl.NonValidatingFactory\""));
+        assert!(params("sslfactory=org.postgresql.ssl.LibPQFactory").is_ok());
+        assert!(params("sslNegotiation=direct").is_err());
+        assert!(params("sslNegotiation=postgres").is_ok());
+    }
+
+    #[test]
+    fn root_cert_is_kept_and_read_only_when_verifying() {
+        let p = params("sslmode=verify-ca&sslrootcert=/nonexistent/root.crt").unwrap();
+        assert_eq!(p.root_cert.as_deref(), Some("/nonexistent/root.crt"));
+        let e = Tls::new(&p).err().unwrap().to_string();
+        assert!(
+            e.contains("cannot read the root certificate file /nonexistent/root.crt"),
+            "{e}"
+        );
+        // require does not read it (pgjdbc's NonValidatingTM).
+        let p = params("sslmode=require&sslrootcert=/nonexistent/root.crt").unwrap();
+        assert!(Tls::new(&p).is_ok());
+    }
+
+    #[test]
+    fn pem_and_garbage_root_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.crt");
+        std::fs::write(
+            &garbage,
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let p = TlsParams {
+            mode: SslMode::VerifyFull,
+            root_cert: Some(garbage.display().to_string()),
+        };
+        let e = Tls::new(&p).err().unwrap().to_string();
+        assert!(e.contains("is not usable"), "{e}");
+        let empty = dir.path().join("empty.crt");
+        std::fs::write(&empty, "").unwrap();
+        let p = TlsParams {
+            mode: SslMode::VerifyCa,
+            root_cert: Some(empty.display().to_string()),
+        };
+        assert!(Tls::new(&p).is_err());
+    }
+}

@@ -1,0 +1,169 @@
+//! TLS to PostgreSQL (127.0.0.1:5432, db `test`, `ssl = on` with Debian's snakeoil certificate,
+//! whose only name is `localhost`): the connector's own session reports through
+//! `pg_stat_ssl` whether it is encrypted, and the certificate checks of `verify-ca` and
+//! `verify-full` accept and refuse what pgjdbc does.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use common::*;
+
+const SNAKEOIL: &str = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+/// Public CAs only: none of them signed the snakeoil certificate.
+const PUBLIC_CAS: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// Whether the connector's session is encrypted, and its TLS version, as the server sees it.
+fn session_ssl(url: &str) -> String {
+    let cfg = [
+        ("mode", "bulk"),
+        (
+            "query",
+            "SELECT ssl, coalesce(version, 'none') AS version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        ),
+        ("topic.prefix", "pg-tls"),
+    ];
+    let mut h = harness_url(url, &cfg).unwrap_or_else(|e| panic!("{url}: {e}"));
+    let mut t = task(&mut h);
+    let got = rendered(&poll_n(&mut t, 1));
+    t.stop().unwrap();
+    got[0].clone()
+}
+
+/// The configuration/connection error of `url`.
+fn error(url: &str) -> String {
+    harness_url(url, &[("mode", "bulk"), ("topic.prefix", "pg-tls")])
+        .err()
+        .unwrap_or_else(|| panic!("{url} connected"))
+        .to_string()
+}
+
+#[test]
+fn require_encrypts_and_disable_does_not() {
+    assert!(
+        std::path::Path::new(SNAKEOIL).exists(),
+        "{SNAKEOIL} missing"
+    );
+    assert_eq!(
+        session_ssl("jdbc:postgresql://127.0.0.1:5432/test?sslmode=require"),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    assert_eq!(
+        session_ssl("jdbc:postgresql://127.0.0.1:5432/test?sslmode=disable"),
+        "Struct{ssl=false,version=none}"
+    );
+}
+
+#[test]
+fn prefer_is_the_default_and_uses_tls_when_offered_allow_starts_plain() {
+    assert_eq!(
+        session_ssl("jdbc:postgresql://127.0.0.1:5432/test"),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    assert_eq!(
+        session_ssl("jdbc:postgresql://127.0.0.1:5432/test?sslmode=prefer"),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    // ssl=false is not "disable" in pgjdbc: it leaves the default, prefer.
+    assert_eq!(
+        session_ssl("jdbc:postgresql://127.0.0.1:5432/test?ssl=false"),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    assert_eq!(
+        session_ssl("jdbc:postgresql://127.0.0.1:5432/test?sslmode=allow"),
+        "Struct{ssl=false,version=none}"
+    );
+}
+
+#[test]
+fn require_does_not_check_the_certificate_even_with_a_root_file() {
+    // pgjdbc's NonValidatingTM: unlike libpq, sslrootcert does not turn on checking.
+    assert_eq!(
+        session_ssl(&format!(
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslrootcert={PUBLIC_CAS}"
+        )),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+}
+
+#[test]
+fn verify_ca_accepts_the_snakeoil_root_whatever_the_host_name() {
+    assert_eq!(
+        session_ssl(&format!(
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-ca&sslrootcert={SNAKEOIL}"
+        )),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+}
+
+#[test]
+fn verify_ca_refuses_a_certificate_of_another_ca() {
+    let e = error(&format!(
+        "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-ca&sslrootcert={PUBLIC_CAS}"
+    ));
+    assert!(
+        e.contains("TLS to jdbc:postgresql://127.0.0.1:5432/test failed with sslmode=verify-ca: the server certificate is not accepted"),
+        "{e}"
+    );
+    assert!(e.contains("UnknownIssuer"), "{e}");
+}
+
+#[test]
+fn verify_full_checks_the_host_name() {
+    let e = error(&format!(
+        "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-full&sslrootcert={SNAKEOIL}"
+    ));
+    assert!(
+        e.contains("TLS to jdbc:postgresql://127.0.0.1:5432/test failed with sslmode=verify-full: the host name of the URL does not match the server certificate (host name mismatch"),
+        "{e}"
+    );
+    assert!(e.contains("127.0.0.1"), "{e}");
+    // The certificate's name is localhost.
+    assert_eq!(
+        session_ssl(&format!(
+            "jdbc:postgresql://localhost:5432/test?sslmode=verify-full&sslrootcert={SNAKEOIL}"
+        )),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    // ssl=true is verify-full.
+    assert_eq!(
+        session_ssl(&format!(
+            "jdbc:postgresql://localhost:5432/test?ssl=true&sslrootcert={SNAKEOIL}"
+        )),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    let e = error(&format!(
+        "jdbc:postgresql://127.0.0.1:5432/test?ssl=true&sslrootcert={SNAKEOIL}"
+    ));
+    assert!(e.contains("host name mismatch"), "{e}");
+}
+
+#[test]
+fn a_missing_root_certificate_is_a_clear_error() {
+    let e = error(
+        "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-ca&sslrootcert=/nonexistent/root.crt",
+    );
+    assert!(
+        e.contains("sslmode=verify-ca: cannot read the root certificate file /nonexistent/root.crt (URL parameter sslrootcert"),
+        "{e}"
+    );
+}
+
+#[test]
+fn invalid_and_unsupported_parameters_are_named() {
+    let e = error("jdbc:postgresql://127.0.0.1:5432/test?sslmode=on");
+    assert!(
+        e.contains("invalid value \"on\" for URL parameter sslmode; allowed: disable, allow, prefer, require, verify-ca, verify-full"),
+        "{e}"
+    );
+    let e = error("jdbc:postgresql://127.0.0.1:5432/test?ssl=1");
+    assert!(
+        e.contains("invalid value \"1\" for URL parameter ssl; allowed: true, false"),
+        "{e}"
+    );
+    let e = error("jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslcert=/c.crt");
+    assert!(
+        e.contains("URL parameter sslcert=\"/c.crt\" is not supported: client certificates"),
+        "{e}"
+    );
+}
