@@ -167,3 +167,58 @@ fn invalid_and_unsupported_parameters_are_named() {
         "{e}"
     );
 }
+
+/// The validation errors by key.
+fn validation_errors(url: &str) -> Vec<(String, Vec<String>)> {
+    use ferry_jdbc_source::JdbcSourceConnector;
+    use ferry_plugin_sdk::prelude::*;
+    let map: ConfigMap = [
+        ("name", "jdbc"),
+        ("connection.url", url),
+        ("mode", "bulk"),
+        ("topic.prefix", "t"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    JdbcSourceConnector::default()
+        .validate(&map)
+        .into_iter()
+        .filter(|v| !v.errors.is_empty())
+        .map(|v| (v.name, v.errors))
+        .collect()
+}
+
+#[test]
+fn validation_reports_tls_problems_on_connection_url() {
+    for (url, wanted) in [
+        (
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=on".to_owned(),
+            "invalid value \"on\" for URL parameter sslmode",
+        ),
+        (
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslpassword=x".to_owned(),
+            "URL parameter sslpassword=\"x\" is not supported",
+        ),
+        (
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-full&sslrootcert=/nonexistent/r.crt"
+                .to_owned(),
+            "cannot read the root certificate file /nonexistent/r.crt",
+        ),
+        (
+            format!("jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-full&sslrootcert={SNAKEOIL}"),
+            "host name mismatch",
+        ),
+    ] {
+        let errors = validation_errors(&url);
+        assert_eq!(errors.len(), 1, "{url}: {errors:?}");
+        assert_eq!(errors[0].0, "connection.url", "{url}: {errors:?}");
+        assert!(errors[0].1[0].contains(wanted), "{url}: {errors:?}");
+    }
+    assert_eq!(
+        validation_errors(&format!(
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-ca&sslrootcert={SNAKEOIL}"
+        )),
+        []
+    );
+}
