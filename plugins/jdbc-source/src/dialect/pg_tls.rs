@@ -22,7 +22,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -310,6 +309,125 @@ impl ServerCertVerifier for VerifyChainOnly {
     }
 }
 
+/// `verify-full`: the chain as `verify-ca`, then the host name as pgjdbc's
+/// `PGjdbcHostnameVerifier`: the subject alternative names (DNS and IP), and the common name
+/// when the certificate has no DNS name among them.
+#[derive(Debug)]
+struct VerifyFull {
+    chain: VerifyChainOnly,
+}
+
+impl ServerCertVerifier for VerifyFull {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.chain.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )?;
+        let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+        match rustls::client::verify_server_name(&cert, server_name) {
+            Ok(()) => Ok(ServerCertVerified::assertion()),
+            Err(e) => {
+                let host = match server_name {
+                    ServerName::DnsName(d) => d.as_ref().to_owned(),
+                    ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+                    _ => return Err(e),
+                };
+                if common_name_matches(end_entity, &host) {
+                    Ok(ServerCertVerified::assertion())
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.chain.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.chain.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.chain.supported_verify_schemes()
+    }
+}
+
+/// pgjdbc's last resort: a certificate without any DNS subject alternative name is matched on
+/// its (most specific) common name.
+fn common_name_matches(der: &CertificateDer<'_>, host: &str) -> bool {
+    use x509_cert::der::oid::db::{rfc4519, rfc5280};
+    use x509_cert::der::Decode;
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::SubjectAltName;
+
+    let Ok(cert) = x509_cert::Certificate::from_der(der.as_ref()) else {
+        return false;
+    };
+    let tbs = &cert.tbs_certificate;
+    for ext in tbs.extensions.iter().flatten() {
+        if ext.extn_id == rfc5280::ID_CE_SUBJECT_ALT_NAME {
+            let Ok(san) = SubjectAltName::from_der(ext.extn_value.as_bytes()) else {
+                return false;
+            };
+            if san.0.iter().any(|n| matches!(n, GeneralName::DnsName(_))) {
+                return false;
+            }
+        }
+    }
+    let names: Vec<&str> = tbs
+        .subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == rfc4519::CN)
+        .filter_map(|atv| std::str::from_utf8(atv.value.value()).ok())
+        .collect();
+    // The fewer stars and then the longer, the more specific.
+    names
+        .into_iter()
+        .max_by_key(|n| (std::cmp::Reverse(n.matches('*').count()), n.len()))
+        .is_some_and(|cn| host_matches(host, cn))
+}
+
+/// pgjdbc's `verifyHostName`: case-insensitive, and `*.` covering exactly one leading label.
+fn host_matches(host: &str, pattern: &str) -> bool {
+    match pattern.strip_prefix('*') {
+        None => host.eq_ignore_ascii_case(pattern),
+        Some(rest) => {
+            if rest.contains('*') || !rest.starts_with('.') || rest.len() < 2 {
+                return false;
+            }
+            let Some(label_len) = host.len().checked_sub(rest.len()) else {
+                return false;
+            };
+            let (label, tail) = host.split_at_checked(label_len).unwrap_or(("", ""));
+            !label.is_empty() && !label.contains('.') && tail.eq_ignore_ascii_case(rest)
+        }
+    }
+}
+
 /// The rustls client configuration of a mode (reads the root certificate file when needed).
 fn client_config(p: &TlsParams) -> JdbcResult<ClientConfig> {
     let provider = provider();
@@ -317,12 +435,12 @@ fn client_config(p: &TlsParams) -> JdbcResult<ClientConfig> {
         .with_safe_default_protocol_versions()
         .map_err(|e| JdbcError::Config(format!("TLS setup failed: {e}")))?;
     let verifier: Arc<dyn ServerCertVerifier> = match p.mode {
-        SslMode::VerifyFull => {
-            let roots = load_roots(&p.root_cert_path()?, p.mode)?;
-            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .map_err(|e| JdbcError::Config(format!("TLS setup failed: {e}")))?
-        }
+        SslMode::VerifyFull => Arc::new(VerifyFull {
+            chain: VerifyChainOnly {
+                roots: Arc::new(load_roots(&p.root_cert_path()?, p.mode)?),
+                any: AcceptAnyCertificate { provider },
+            },
+        }),
         SslMode::VerifyCa => Arc::new(VerifyChainOnly {
             roots: Arc::new(load_roots(&p.root_cert_path()?, p.mode)?),
             any: AcceptAnyCertificate { provider },
@@ -562,5 +680,46 @@ mod tests {
             root_cert: Some(empty.display().to_string()),
         };
         assert!(Tls::new(&p).is_err());
+    }
+
+    /// `openssl req -x509 -subj /CN=db.example.com` (no subject alternative name).
+    const CN_ONLY: &str = "-----BEGIN CERTIFICATE-----\nMIIBiTCCAS+gAwIBAgIULlWXGVpdzP9M3VYfLBxVeACw2k8wCgYIKoZIzj0EAwIw\nGTEXMBUGA1UEAwwOZGIuZXhhbXBsZS5jb20wIBcNMjYxMTI2MDA1NzI2WhgPMjEy\nNjExMDIwMDU3MjZaMBkxFzAVBgNVBAMMDmRiLmV4YW1wbGUuY29tMFkwEwYHKoZI\nzj0CAQYIKoZIzj0DAQcDQgAEaxj1V01b6DaFucRgtjGyNlDeA7f5zElkZXdRfIA6\nP7wQ5kHD6HFogxdlEAzuMyRgr/ecvucOWmAjjscB7i4/DaNTMFEwHQYDVR0OBBYE\nFMsuc89E4/zD1Kgj4ElWT0uqojRZMB8GA1UdIwQYMBaAFMsuc89E4/zD1Kgj4ElW\nT0uqojRZMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgVf16UbMB\nROe67HJShTap0R4seTMX8hF74jga3vk7DVcCIQCzw1LneiQi65msTf4PocH2utcb\nBADrDUsHY8sH8Sbunw==\n-----END CERTIFICATE-----\n";
+    /// CN=db.example.com, subjectAltName=DNS:other.example.com.
+    const CN_AND_DNS_SAN: &str = "-----BEGIN CERTIFICATE-----\nMIIBpjCCAU2gAwIBAgIUHKW3DBg7AMh4CU+IBIfwLOK94FkwCgYIKoZIzj0EAwIw\nGTEXMBUGA1UEAwwOZGIuZXhhbXBsZS5jb20wIBcNMjYxMTI2MDA1NzI2WhgPMjEy\nNjExMDIwMDU3MjZaMBkxFzAVBgNVBAMMDmRiLmV4YW1wbGUuY29tMFkwEwYHKoZI\nzj0CAQYIKoZIzj0DAQcDQgAETP1BYOC2cdEG/rqgbBWKwRvetBvmUqafVI3et+cS\nckrrbzZ7RtELWHCqcOY1/UnksTlh7we69TXX5MmiVBQ/UqNxMG8wHQYDVR0OBBYE\nFBBXvCcBvuxYfQbbzIJouJLDT6aOMB8GA1UdIwQYMBaAFBBXvCcBvuxYfQbbzIJo\nuJLDT6aOMA8GA1UdEwEB/wQFMAMBAf8wHAYDVR0RBBUwE4IRb3RoZXIuZXhhbXBs\nZS5jb20wCgYIKoZIzj0EAwIDRwAwRAIgMmWYl2YW6cJQoSFZekkHcoS21NPt+VqP\n5oVJp3uYhFUCIFmtLH+LyYmk8JfyptwqOtKzZSgNhDfcp3xs3d6GmMWI\n-----END CERTIFICATE-----\n";
+    /// CN=*.example.com (no subject alternative name).
+    const WILDCARD_CN: &str = "-----BEGIN CERTIFICATE-----\nMIIBhjCCAS2gAwIBAgIUE4SI3BcINo5e9N0j4NvxkCqtyrUwCgYIKoZIzj0EAwIw\nGDEWMBQGA1UEAwwNKi5leGFtcGxlLmNvbTAgFw0yNjExMjYwMDU3MjZaGA8yMTI2\nMTEwMjAwNTcyNlowGDEWMBQGA1UEAwwNKi5leGFtcGxlLmNvbTBZMBMGByqGSM49\nAgEGCCqGSM49AwEHA0IABP9C+L3lj/zTmcVKOAnlulSHxpiWK8KAhZD4r5Lh/JFc\nvTq0IVKbIl5p6WmV94IX3ImZyC3BiCzwPbGcrlDVtTSjUzBRMB0GA1UdDgQWBBRj\nsNQqnurxydH2v30RJSt7pJF1ZTAfBgNVHSMEGDAWgBRjsNQqnurxydH2v30RJSt7\npJF1ZTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIASffZnJ3EBL\nHYWF50+I/wK8tmrhpX4gr8aCs4cQxqG3AiBvt88jCwfx/dLxgSOrE/xuL1yg4OMq\ndlXVEV0VEvFw9g==\n-----END CERTIFICATE-----\n";
+    /// CN=10.1.2.3, subjectAltName=IP:10.9.9.9 (no DNS name).
+    const IP_SAN: &str = "-----BEGIN CERTIFICATE-----\nMIIBjzCCATSgAwIBAgIUEpRnTAVL1hRIDCxccAI3z8oBXZkwCgYIKoZIzj0EAwIw\nEzERMA8GA1UEAwwIMTAuMS4yLjMwIBcNMjYxMTI2MDA1NzI2WhgPMjEyNjExMDIw\nMDU3MjZaMBMxETAPBgNVBAMMCDEwLjEuMi4zMFkwEwYHKoZIzj0CAQYIKoZIzj0D\nAQcDQgAExYWuYqZ0nCqrFl3cyJir9bCsPWC03icAmRRjTTKu45zAaXj1DXjIFJrf\nZRnCLWxanJCgYcto4OclkefzBVLVeKNkMGIwHQYDVR0OBBYEFHx2nz7AkJJmNJ20\nfuakwmHF+OLiMB8GA1UdIwQYMBaAFHx2nz7AkJJmNJ20fuakwmHF+OLiMA8GA1Ud\nEwEB/wQFMAMBAf8wDwYDVR0RBAgwBocECgkJCTAKBggqhkjOPQQDAgNJADBGAiEA\n7TAEvC1aMVoMY6mVznzysoICdxoAvZVQFJEzhVxfKlUCIQDD464x0xLoBFh+WIuH\nbvIUD6/ickDuYDr1TP+dru3nvg==\n-----END CERTIFICATE-----\n";
+
+    fn der(pem: &str) -> CertificateDer<'static> {
+        CertificateDer::from_pem_slice(pem.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_common_name_counts_only_without_a_dns_subject_alternative_name() {
+        assert!(common_name_matches(&der(CN_ONLY), "db.example.com"));
+        assert!(common_name_matches(&der(CN_ONLY), "DB.Example.COM"));
+        assert!(!common_name_matches(&der(CN_ONLY), "other.example.com"));
+        // A DNS SAN present: pgjdbc ignores the CN (and rustls checks the SAN).
+        assert!(!common_name_matches(&der(CN_AND_DNS_SAN), "db.example.com"));
+        assert!(common_name_matches(&der(WILDCARD_CN), "db.example.com"));
+        assert!(!common_name_matches(&der(WILDCARD_CN), "a.db.example.com"));
+        assert!(!common_name_matches(&der(WILDCARD_CN), "example.com"));
+        // Only IP SANs: the CN is still tried, as in pgjdbc.
+        assert!(common_name_matches(&der(IP_SAN), "10.1.2.3"));
+        assert!(!common_name_matches(&der(IP_SAN), "10.9.9.8"));
+    }
+
+    #[test]
+    fn host_patterns_as_pgjdbc() {
+        assert!(host_matches("a.b.com", "*.b.com"));
+        assert!(host_matches("A.B.com", "*.b.COM"));
+        assert!(!host_matches("x.a.b.com", "*.b.com"));
+        assert!(!host_matches(".b.com", "*.b.com"));
+        assert!(!host_matches("b.com", "*.b.com"));
+        assert!(!host_matches("a.com", "*"));
+        assert!(!host_matches("ab.com", "a*.com"));
+        assert!(!host_matches("a.b.com", "*.*.com"));
+        assert!(host_matches("localhost", "localhost"));
     }
 }
