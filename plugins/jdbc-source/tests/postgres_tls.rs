@@ -222,3 +222,26 @@ fn validation_reports_tls_problems_on_connection_url() {
         []
     );
 }
+
+#[test]
+fn non_validating_factory_skips_the_chain_but_verify_full_still_checks_the_host_name() {
+    const NV: &str = "sslfactory=org.postgresql.ssl.NonValidatingFactory";
+    // No sslrootcert and no ~/.postgresql/root.crt needed: the chain is not checked.
+    assert_eq!(
+        session_ssl(&format!(
+            "jdbc:postgresql://localhost:5432/test?ssl=true&{NV}&sslrootcert=/nonexistent/r.crt"
+        )),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    assert_eq!(
+        session_ssl(&format!(
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=verify-ca&{NV}&sslrootcert={PUBLIC_CAS}"
+        )),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+    // pgjdbc's MakeSSL checks the host name for verify-full (ssl=true) whatever the factory.
+    let e = error(&format!(
+        "jdbc:postgresql://127.0.0.1:5432/test?ssl=true&{NV}"
+    ));
+    assert!(e.contains("host name mismatch"), "{e}");
+}

@@ -71,7 +71,18 @@ pub struct TlsParams {
     pub mode: SslMode,
     /// `sslrootcert`, `None`: the default `~/.postgresql/root.crt`.
     pub root_cert: Option<String>,
+    /// `sslfactory=org.postgresql.ssl.NonValidatingFactory`: the chain is never checked (and
+    /// `sslrootcert` never read); `verify-full` still checks the host name, as pgjdbc does.
+    pub non_validating: bool,
 }
+
+/// `sslfactory` values: pgjdbc's default factory (also under its old name) and the
+/// non-validating one.
+const LIBPQ_FACTORIES: [&str; 2] = [
+    "org.postgresql.ssl.LibPQFactory",
+    "org.postgresql.ssl.jdbc4.LibPQFactory",
+];
+const NON_VALIDATING_FACTORY: &str = "org.postgresql.ssl.NonValidatingFactory";
 
 /// Parameters of pgjdbc's SSL support that Ferry does not implement.
 const UNSUPPORTED: [(&str, &str); 6] = [
@@ -103,15 +114,18 @@ impl TlsParams {
                 ));
             }
         }
-        if let Some(v) = s.param("sslfactory") {
-            if v != "org.postgresql.ssl.LibPQFactory" {
+        let non_validating = match s.param("sslfactory") {
+            None => false,
+            Some(v) if LIBPQ_FACTORIES.contains(&v) => false,
+            Some(NON_VALIDATING_FACTORY) => true,
+            Some(v) => {
                 return Err(format!(
-                    "URL parameter sslfactory={v:?} is not supported: custom SSL factories are not \
-                     supported; leave it out (or use org.postgresql.ssl.LibPQFactory) and use \
-                     sslmode and sslrootcert"
-                ));
+                    "URL parameter sslfactory={v:?} is not supported; allowed: {}, {}, \
+                     {NON_VALIDATING_FACTORY} (or leave it out and use sslmode and sslrootcert)",
+                    LIBPQ_FACTORIES[0], LIBPQ_FACTORIES[1]
+                ))
             }
-        }
+        };
         if let Some(v) = s.param("sslNegotiation") {
             if !v.eq_ignore_ascii_case("postgres") {
                 return Err(format!(
@@ -147,7 +161,11 @@ impl TlsParams {
             Some(p) => Some(p.to_owned()),
             None => None,
         };
-        Ok(TlsParams { mode, root_cert })
+        Ok(TlsParams {
+            mode,
+            root_cert,
+            non_validating,
+        })
     }
 
     /// The root certificate file: `sslrootcert` or `~/.postgresql/root.crt`.
@@ -314,7 +332,9 @@ impl ServerCertVerifier for VerifyChainOnly {
 /// when the certificate has no DNS name among them.
 #[derive(Debug)]
 struct VerifyFull {
-    chain: VerifyChainOnly,
+    /// `None`: `NonValidatingFactory`, the host name only.
+    chain: Option<VerifyChainOnly>,
+    any: AcceptAnyCertificate,
 }
 
 impl ServerCertVerifier for VerifyFull {
@@ -326,13 +346,9 @@ impl ServerCertVerifier for VerifyFull {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.chain.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        )?;
+        if let Some(chain) = &self.chain {
+            chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
+        }
         let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
         match rustls::client::verify_server_name(&cert, server_name) {
             Ok(()) => Ok(ServerCertVerified::assertion()),
@@ -357,7 +373,7 @@ impl ServerCertVerifier for VerifyFull {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.chain.verify_tls12_signature(message, cert, dss)
+        self.any.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -366,11 +382,11 @@ impl ServerCertVerifier for VerifyFull {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.chain.verify_tls13_signature(message, cert, dss)
+        self.any.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.chain.supported_verify_schemes()
+        self.any.supported_verify_schemes()
     }
 }
 
@@ -434,14 +450,22 @@ fn client_config(p: &TlsParams) -> JdbcResult<ClientConfig> {
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| JdbcError::Config(format!("TLS setup failed: {e}")))?;
+    let any = || AcceptAnyCertificate {
+        provider: provider.clone(),
+    };
     let verifier: Arc<dyn ServerCertVerifier> = match p.mode {
         SslMode::VerifyFull => Arc::new(VerifyFull {
-            chain: VerifyChainOnly {
-                roots: Arc::new(load_roots(&p.root_cert_path()?, p.mode)?),
-                any: AcceptAnyCertificate { provider },
+            chain: if p.non_validating {
+                None
+            } else {
+                Some(VerifyChainOnly {
+                    roots: Arc::new(load_roots(&p.root_cert_path()?, p.mode)?),
+                    any: any(),
+                })
             },
+            any: any(),
         }),
-        SslMode::VerifyCa => Arc::new(VerifyChainOnly {
+        SslMode::VerifyCa if !p.non_validating => Arc::new(VerifyChainOnly {
             roots: Arc::new(load_roots(&p.root_cert_path()?, p.mode)?),
             any: AcceptAnyCertificate { provider },
         }),
@@ -471,6 +495,7 @@ impl Tls {
             SslMode::Disable => MakeRustlsConnect::new(client_config(&TlsParams {
                 mode: SslMode::Require,
                 root_cert: None,
+                non_validating: true,
             })?),
             _ => MakeRustlsConnect::new(client_config(p)?),
         };
@@ -637,9 +662,26 @@ mod tests {
             let e = params(&format!("sslmode=require&{p}=/x")).unwrap_err();
             assert!(e.starts_with(&format!("URL parameter {p}=\"/x\"")), "{e}");
         }
-        let e = params("sslfactory=org.postgresql.ssl.NonValidatingFactory").unwrap_err();
-        assert!(e.contains("sslfactory=\"org.postgresql.ssl.NonValidatingFactory\""));
-        assert!(params("sslfactory=org.postgresql.ssl.LibPQFactory").is_ok());
+        let e = params("sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory").unwrap_err();
+        assert_eq!(
+            e,
+            "URL parameter sslfactory=\"org.postgresql.ssl.DefaultJavaSSLFactory\" is not \
+             supported; allowed: org.postgresql.ssl.LibPQFactory, \
+             org.postgresql.ssl.jdbc4.LibPQFactory, org.postgresql.ssl.NonValidatingFactory (or \
+             leave it out and use sslmode and sslrootcert)"
+        );
+        assert!(
+            !params("sslfactory=org.postgresql.ssl.LibPQFactory")
+                .unwrap()
+                .non_validating
+        );
+        assert!(
+            !params("sslfactory=org.postgresql.ssl.jdbc4.LibPQFactory")
+                .unwrap()
+                .non_validating
+        );
+        let p = params("ssl=true&sslfactory=org.postgresql.ssl.NonValidatingFactory").unwrap();
+        assert_eq!((p.mode, p.non_validating), (SslMode::VerifyFull, true));
         assert!(params("sslNegotiation=direct").is_err());
         assert!(params("sslNegotiation=postgres").is_ok());
     }
@@ -670,6 +712,7 @@ mod tests {
         let p = TlsParams {
             mode: SslMode::VerifyFull,
             root_cert: Some(garbage.display().to_string()),
+            non_validating: false,
         };
         let e = Tls::new(&p).err().unwrap().to_string();
         assert!(e.contains("is not usable"), "{e}");
@@ -678,6 +721,7 @@ mod tests {
         let p = TlsParams {
             mode: SslMode::VerifyCa,
             root_cert: Some(empty.display().to_string()),
+            non_validating: false,
         };
         assert!(Tls::new(&p).is_err());
     }
