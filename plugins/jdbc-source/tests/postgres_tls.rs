@@ -161,9 +161,15 @@ fn invalid_and_unsupported_parameters_are_named() {
         e.contains("invalid value \"1\" for URL parameter ssl; allowed: true, false"),
         "{e}"
     );
-    let e = error("jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslcert=/c.crt");
+    let e =
+        error("jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslcert=/c.crt&sslkey=/c.pk8");
     assert!(
-        e.contains("URL parameter sslcert=\"/c.crt\" is not supported: client certificates"),
+        e.contains("cannot read the client certificate file /c.crt (URL parameter sslcert)"),
+        "{e}"
+    );
+    let e = error("jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslpassword=secret");
+    assert!(
+        e.contains("URL parameter sslpassword=\"secret\" is not supported: encrypted client keys"),
         "{e}"
     );
 }
@@ -244,4 +250,130 @@ fn non_validating_factory_skips_the_chain_but_verify_full_still_checks_the_host_
         "jdbc:postgresql://127.0.0.1:5432/test?ssl=true&{NV}"
     ));
     assert!(e.contains("host name mismatch"), "{e}");
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/data/tls/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn client_certificates_are_accepted_by_a_server_that_does_not_ask_for_them() {
+    for key in ["client.key", "client.pk8"] {
+        assert_eq!(
+            session_ssl(&format!(
+                "jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslcert={}&sslkey={}",
+                fixture("client.crt"),
+                fixture(key)
+            )),
+            "Struct{ssl=true,version=TLSv1.3}"
+        );
+    }
+    // pgjdbc: with sslkey left at its default, a missing sslcert file is no error.
+    assert_eq!(
+        session_ssl(
+            "jdbc:postgresql://127.0.0.1:5432/test?sslmode=require&sslcert=/nonexistent/c.crt"
+        ),
+        "Struct{ssl=true,version=TLSv1.3}"
+    );
+}
+
+/// A server that answers PostgreSQL's SSLRequest, requires a client certificate signed by
+/// `ca.crt` and returns the certificates the client presented (then hangs up).
+fn client_certificate_seen_by_a_server(query: &str) -> Vec<Vec<u8>> {
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(fixture("ca.crt")).unwrap())
+        .unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![CertificateDer::from_pem_file(fixture("server.crt")).unwrap()],
+            PrivateKeyDer::from_pem_file(fixture("server.key")).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 8];
+            sock.read_exact(&mut request).await.unwrap();
+            assert_eq!(request, [0, 0, 0, 8, 4, 210, 22, 47], "SSLRequest");
+            sock.write_all(b"S").await.unwrap();
+            let tls = acceptor.accept(sock).await;
+            match tls {
+                Ok(tls) => tls
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| c.to_vec())
+                    .collect(),
+                Err(_) => Vec::new(),
+            }
+        })
+    });
+    let url = format!("jdbc:postgresql://127.0.0.1:{port}/test?{query}");
+    // The server hangs up after the handshake: the connection itself fails.
+    let _ = harness_url(
+        &url,
+        &[
+            ("mode", "bulk"),
+            ("topic.prefix", "pg-tls"),
+            ("connection.attempts", "1"),
+        ],
+    );
+    // Had the connector never connected, this unblocks the server, which then fails the test.
+    let _ = std::net::TcpStream::connect(("127.0.0.1", port));
+    server.join().unwrap()
+}
+
+#[test]
+fn the_client_certificate_is_presented_when_the_server_asks() {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    let client = CertificateDer::from_pem_file(fixture("client.crt"))
+        .unwrap()
+        .to_vec();
+    for key in ["client.key", "client.pk8"] {
+        let seen = client_certificate_seen_by_a_server(&format!(
+            "sslmode=require&sslcert={}&sslkey={}",
+            fixture("client.crt"),
+            fixture(key)
+        ));
+        assert_eq!(seen, std::slice::from_ref(&client), "{key}");
+    }
+    // Without sslcert (and no ~/.postgresql/postgresql.crt) nothing is presented, and the
+    // server refuses the handshake.
+    if !std::path::Path::new(&format!(
+        "{}/.postgresql/postgresql.crt",
+        std::env::var("HOME").unwrap_or_default()
+    ))
+    .exists()
+    {
+        assert!(client_certificate_seen_by_a_server("sslmode=require").is_empty());
+    }
 }

@@ -14,9 +14,12 @@
 //! * `sslrootcert` defaults to `~/.postgresql/root.crt`; it is only read for `verify-ca` and
 //!   `verify-full`.
 //!
-//! Client certificates (`sslcert`, `sslkey`, `sslpassword`), other SSL factories, host name
-//! verifiers and direct TLS negotiation are not implemented; they are refused with a
-//! configuration error naming the parameter.
+//! * `sslcert`/`sslkey`: the client certificate and key, by default
+//!   `~/.postgresql/postgresql.crt` and `postgresql.pk8` when they exist.
+//!
+//! Encrypted keys (`sslpassword`), PKCS#12 key stores, other SSL factories, host name verifiers
+//! and direct TLS negotiation are not implemented; they are refused with a configuration error
+//! naming the parameter.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,7 +27,7 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use tokio_postgres::config::SslMode as PgSslMode;
 use tokio_postgres::error::SqlState;
@@ -74,6 +77,11 @@ pub struct TlsParams {
     /// `sslfactory=org.postgresql.ssl.NonValidatingFactory`: the chain is never checked (and
     /// `sslrootcert` never read); `verify-full` still checks the host name, as pgjdbc does.
     pub non_validating: bool,
+    /// `sslcert`, `None`: the default `~/.postgresql/postgresql.crt` (used when it exists);
+    /// empty: no client certificate.
+    pub client_cert: Option<String>,
+    /// `sslkey`, `None`: the default `~/.postgresql/postgresql.pk8`; empty: no client key.
+    pub client_key: Option<String>,
 }
 
 /// `sslfactory` values: pgjdbc's default factory (also under its old name) and the
@@ -85,13 +93,14 @@ const LIBPQ_FACTORIES: [&str; 2] = [
 const NON_VALIDATING_FACTORY: &str = "org.postgresql.ssl.NonValidatingFactory";
 
 /// Parameters of pgjdbc's SSL support that Ferry does not implement.
-const UNSUPPORTED: [(&str, &str); 6] = [
-    ("sslcert", "client certificates are not supported yet"),
-    ("sslkey", "client certificates are not supported yet"),
-    ("sslpassword", "client certificates are not supported yet"),
+const UNSUPPORTED: [(&str, &str); 4] = [
+    (
+        "sslpassword",
+        "encrypted client keys are not supported; give sslkey an unencrypted key",
+    ),
     (
         "sslpasswordcallback",
-        "client certificates are not supported yet",
+        "encrypted client keys are not supported; give sslkey an unencrypted key",
     ),
     (
         "sslhostnameverifier",
@@ -161,10 +170,22 @@ impl TlsParams {
             Some(p) => Some(p.to_owned()),
             None => None,
         };
+        let client_key = s.param("sslkey").map(str::to_owned);
+        if let Some(k) = &client_key {
+            let lower = k.to_ascii_lowercase();
+            if lower.ends_with(".p12") || lower.ends_with(".pfx") {
+                return Err(format!(
+                    "URL parameter sslkey={k:?} is not supported: PKCS#12 key stores are not \
+                     supported; use a PEM or DER (PKCS#8) key and sslcert"
+                ));
+            }
+        }
         Ok(TlsParams {
             mode,
             root_cert,
             non_validating,
+            client_cert: s.param("sslcert").map(str::to_owned),
+            client_key,
         })
     }
 
@@ -186,6 +207,101 @@ impl TlsParams {
     }
 }
 
+/// `~/.postgresql/<file>`, `None` without a home directory.
+fn default_file(file: &str) -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".postgresql").join(file))
+}
+
+/// Certificates of a file: PEM (one or more) or one DER certificate.
+fn read_certs(bytes: Vec<u8>) -> Result<Vec<CertificateDer<'static>>, String> {
+    if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        if certs.is_empty() {
+            return Err("it holds no PEM certificate".into());
+        }
+        Ok(certs)
+    } else if bytes.is_empty() {
+        Err("it is empty".into())
+    } else {
+        Ok(vec![CertificateDer::from(bytes)])
+    }
+}
+
+/// The client certificate chain and key (pgjdbc's `LazyKeyManager`): `sslcert` and `sslkey`,
+/// by default `~/.postgresql/postgresql.crt` and `~/.postgresql/postgresql.pk8`. A missing
+/// default file means no client certificate; a missing file that was named is an error. An
+/// empty parameter means no client certificate. Keys: PEM (PKCS#8, PKCS#1 RSA, SEC1 EC) or DER
+/// PKCS#8; not encrypted.
+type ClientAuth = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
+
+fn client_auth(p: &TlsParams) -> JdbcResult<Option<ClientAuth>> {
+    if p.client_cert.as_deref() == Some("") || p.client_key.as_deref() == Some("") {
+        return Ok(None);
+    }
+    let defaulted = p.client_cert.is_none() || p.client_key.is_none();
+    let cert_path = match &p.client_cert {
+        Some(c) => PathBuf::from(c),
+        None => match default_file("postgresql.crt") {
+            Some(d) => d,
+            None => return Ok(None),
+        },
+    };
+    let key_path = match &p.client_key {
+        Some(k) => PathBuf::from(k),
+        None => match default_file("postgresql.pk8") {
+            Some(d) => d,
+            None => return Ok(None),
+        },
+    };
+    let read = |path: &PathBuf, what: &str, param: &str| -> JdbcResult<Option<Vec<u8>>> {
+        match std::fs::read(path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && defaulted => Ok(None),
+            Err(e) => Err(JdbcError::Config(format!(
+                "cannot read the client {what} file {} (URL parameter {param}): {e}",
+                path.display()
+            ))),
+        }
+    };
+    let Some(cert_bytes) = read(&cert_path, "certificate", "sslcert")? else {
+        return Ok(None);
+    };
+    let Some(key_bytes) = read(&key_path, "key", "sslkey")? else {
+        return Ok(None);
+    };
+    let certs = read_certs(cert_bytes).map_err(|why| {
+        JdbcError::Config(format!(
+            "the client certificate file {} (sslcert) is not usable: {why}",
+            cert_path.display()
+        ))
+    })?;
+    let bad_key = |why: &str| {
+        JdbcError::Config(format!(
+            "the client key file {} (sslkey) is not usable: {why}",
+            key_path.display()
+        ))
+    };
+    let key = if key_bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        if key_bytes.windows(19).any(|w| w == b"ENCRYPTED PRIVATE K")
+            || key_bytes.windows(10).any(|w| w == b"Proc-Type:")
+        {
+            return Err(bad_key(
+                "the key is encrypted, and encrypted keys (sslpassword) are not supported",
+            ));
+        }
+        PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|e| bad_key(&e.to_string()))?
+    } else if key_bytes.is_empty() {
+        return Err(bad_key("it is empty"));
+    } else {
+        PrivateKeyDer::Pkcs8(key_bytes.into())
+    };
+    Ok(Some((certs, key)))
+}
+
 /// The root certificates of `path` (PEM, one or more certificates; or one DER certificate).
 fn load_roots(path: &PathBuf, mode: SslMode) -> JdbcResult<RootCertStore> {
     let shown = path.display();
@@ -202,13 +318,7 @@ fn load_roots(path: &PathBuf, mode: SslMode) -> JdbcResult<RootCertStore> {
             mode.name()
         ))
     };
-    let certs: Vec<CertificateDer<'static>> = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
-        CertificateDer::pem_slice_iter(&bytes)
-            .collect::<Result<_, _>>()
-            .map_err(|e| bad(e.to_string()))?
-    } else {
-        vec![CertificateDer::from(bytes)]
-    };
+    let certs = read_certs(bytes).map_err(bad)?;
     let mut roots = RootCertStore::empty();
     for c in certs {
         roots.add(c).map_err(|e| bad(e.to_string()))?;
@@ -471,10 +581,17 @@ fn client_config(p: &TlsParams) -> JdbcResult<ClientConfig> {
         }),
         _ => Arc::new(AcceptAnyCertificate { provider }),
     };
-    Ok(builder
+    let builder = builder
         .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth())
+        .with_custom_certificate_verifier(verifier);
+    match client_auth(p)? {
+        None => Ok(builder.with_no_client_auth()),
+        Some((certs, key)) => builder.with_client_auth_cert(certs, key).map_err(|e| {
+            JdbcError::Config(format!(
+                "the client certificate (sslcert) and key (sslkey) are not usable: {e}"
+            ))
+        }),
+    }
 }
 
 /// A connection that is plain or TLS, as the server and the mode decided.
@@ -496,6 +613,8 @@ impl Tls {
                 mode: SslMode::Require,
                 root_cert: None,
                 non_validating: true,
+                client_cert: Some(String::new()),
+                client_key: Some(String::new()),
             })?),
             _ => MakeRustlsConnect::new(client_config(p)?),
         };
@@ -658,7 +777,7 @@ mod tests {
 
     #[test]
     fn client_certificates_and_custom_factories_are_refused_by_name() {
-        for p in ["sslcert", "sslkey", "sslpassword", "sslhostnameverifier"] {
+        for p in ["sslpassword", "sslpasswordcallback", "sslhostnameverifier"] {
             let e = params(&format!("sslmode=require&{p}=/x")).unwrap_err();
             assert!(e.starts_with(&format!("URL parameter {p}=\"/x\"")), "{e}");
         }
@@ -713,6 +832,8 @@ mod tests {
             mode: SslMode::VerifyFull,
             root_cert: Some(garbage.display().to_string()),
             non_validating: false,
+            client_cert: None,
+            client_key: None,
         };
         let e = Tls::new(&p).err().unwrap().to_string();
         assert!(e.contains("is not usable"), "{e}");
@@ -722,8 +843,95 @@ mod tests {
             mode: SslMode::VerifyCa,
             root_cert: Some(empty.display().to_string()),
             non_validating: false,
+            client_cert: None,
+            client_key: None,
         };
         assert!(Tls::new(&p).is_err());
+    }
+
+    fn fixture(name: &str) -> String {
+        format!("{}/tests/data/tls/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn with_client(cert: Option<String>, key: Option<String>) -> TlsParams {
+        TlsParams {
+            mode: SslMode::Require,
+            root_cert: None,
+            non_validating: false,
+            client_cert: cert,
+            client_key: key,
+        }
+    }
+
+    #[test]
+    fn client_certificates_in_pem_and_der() {
+        let cert = Some(fixture("client.crt"));
+        for key in ["client.key", "client.pk8"] {
+            let auth = client_auth(&with_client(cert.clone(), Some(fixture(key))))
+                .unwrap()
+                .unwrap();
+            assert_eq!(auth.0.len(), 1);
+            assert!(Tls::new(&with_client(cert.clone(), Some(fixture(key)))).is_ok());
+        }
+        // Empty: no client certificate.
+        assert!(client_auth(&with_client(Some(String::new()), None))
+            .unwrap()
+            .is_none());
+        // A named file that is missing is an error naming the parameter.
+        let e = client_auth(&with_client(
+            Some("/nonexistent/c.crt".into()),
+            Some(fixture("client.key")),
+        ))
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            e.starts_with("cannot read the client certificate file /nonexistent/c.crt (URL parameter sslcert)"),
+            "{e}"
+        );
+        let e = client_auth(&with_client(
+            cert.clone(),
+            Some("/nonexistent/k.pk8".into()),
+        ))
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            e.starts_with(
+                "cannot read the client key file /nonexistent/k.pk8 (URL parameter sslkey)"
+            ),
+            "{e}"
+        );
+        // A certificate where the key belongs.
+        let e = client_auth(&with_client(cert, Some(fixture("client.crt"))))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("(sslkey) is not usable"), "{e}");
+        let e = params("sslkey=/k/client.p12").unwrap_err();
+        assert!(e.contains("PKCS#12"), "{e}");
+    }
+
+    #[test]
+    fn encrypted_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("k.pem");
+        std::fs::write(
+            &key,
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        let e = client_auth(&with_client(
+            Some(fixture("client.crt")),
+            Some(key.display().to_string()),
+        ))
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            e.contains("encrypted keys (sslpassword) are not supported"),
+            "{e}"
+        );
     }
 
     /// `openssl req -x509 -subj /CN=db.example.com` (no subject alternative name).
