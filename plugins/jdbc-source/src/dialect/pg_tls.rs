@@ -13,7 +13,8 @@
 //!   host name of the URL must match the certificate.
 //! * `sslrootcert` defaults to `~/.postgresql/root.crt`; it is only read for `verify-ca` and
 //!   `verify-full`.
-//!
+//! * `sslfactory=org.postgresql.ssl.NonValidatingFactory`: no chain check; `verify-full` still
+//!   checks the host name.
 //! * `sslcert`/`sslkey`: the client certificate and key, by default
 //!   `~/.postgresql/postgresql.crt` and `postgresql.pk8` when they exist.
 //!
@@ -231,13 +232,14 @@ fn read_certs(bytes: Vec<u8>) -> Result<Vec<CertificateDer<'static>>, String> {
     }
 }
 
-/// The client certificate chain and key (pgjdbc's `LazyKeyManager`): `sslcert` and `sslkey`,
-/// by default `~/.postgresql/postgresql.crt` and `~/.postgresql/postgresql.pk8`. A missing
-/// default file means no client certificate; a missing file that was named is an error. An
-/// empty parameter means no client certificate. Keys: PEM (PKCS#8, PKCS#1 RSA, SEC1 EC) or DER
-/// PKCS#8; not encrypted.
+/// A client certificate chain and its key.
 type ClientAuth = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
 
+/// The client certificate chain and key (pgjdbc's `LazyKeyManager`): `sslcert` and `sslkey`,
+/// by default `~/.postgresql/postgresql.crt` and `~/.postgresql/postgresql.pk8`. While either
+/// is at its default, a missing file means no client certificate; otherwise it is an error.
+/// An empty parameter means no client certificate. Keys: PEM (PKCS#8, PKCS#1 RSA, SEC1 EC) or
+/// DER PKCS#8; not encrypted.
 fn client_auth(p: &TlsParams) -> JdbcResult<Option<ClientAuth>> {
     if p.client_cert.as_deref() == Some("") || p.client_key.as_deref() == Some("") {
         return Ok(None);
