@@ -81,6 +81,7 @@ impl DbUrl {
             params,
         };
         Ok(if scheme == "postgresql" {
+            crate::dialect::pg_tls::TlsParams::from_server(&server).map_err(|why| bad(&why))?;
             DbUrl::Postgres(server)
         } else {
             DbUrl::Mysql(server)

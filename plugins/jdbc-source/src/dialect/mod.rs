@@ -2,6 +2,7 @@
 
 mod mysql;
 mod mysql_types;
+pub(crate) mod pg_tls;
 mod pg_types;
 mod postgres;
 mod sqlite;

@@ -9,8 +9,9 @@ use std::time::Duration;
 use ferry_plugin_sdk::tracing::warn;
 use tokio::runtime::Runtime;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, IsolationLevel, NoTls};
+use tokio_postgres::{Client, IsolationLevel};
 
+use super::pg_tls::{self, Tls, TlsParams};
 use super::pg_types::{decode, kind, sub_millis, PgParam, RawValue};
 use super::{Chunk, ColumnMeta, Database, ReadOptions, Row};
 use crate::error::{JdbcError, JdbcResult};
@@ -96,7 +97,14 @@ impl Postgres {
         if let Some(p) = c.password.as_deref().or_else(|| s.param("password")) {
             cfg.password(p);
         }
-        let (client, conn) = rt.block_on(cfg.connect(NoTls)).map_err(|e| {
+        let tls = Tls::new(
+            &TlsParams::from_server(s)
+                .map_err(|why| JdbcError::Config(format!("connection.url {url}: {why}")))?,
+        )?;
+        let (client, conn) = rt.block_on(pg_tls::connect(&cfg, &tls)).map_err(|e| {
+            if let Some(cert) = pg_tls::certificate_error(&url, tls.mode(), &e) {
+                return cert;
+            }
             let auth = e
                 .as_db_error()
                 .is_some_and(|d| d.code().code().starts_with("28"));
