@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 use common::my::{my_exec, my_url};
 use common::pg::PG_URL;
 use common::*;
-use ferry_jdbc_source::JdbcSourceConnector;
-use ferry_plugin_sdk::prelude::*;
 use mysql_async::prelude::Queryable;
 
 const KEY: &str = "transaction.isolation.mode";
@@ -33,16 +31,7 @@ fn first_row(url: &str, query: &str, mode: Option<&str>) -> String {
 
 /// The validation errors by key.
 fn errors(config: &[(&str, &str)]) -> BTreeMap<String, Vec<String>> {
-    let map: ConfigMap = config
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    JdbcSourceConnector::default()
-        .validate(&map)
-        .into_iter()
-        .filter(|v| !v.errors.is_empty())
-        .map(|v| (v.name, v.errors))
-        .collect()
+    validation_errors(config).into_iter().collect()
 }
 
 #[test]

@@ -7,7 +7,6 @@ mod common;
 
 use common::granularity::{check_rows, field, GRANULARITIES};
 use common::*;
-use ferry_jdbc_source::JdbcSourceConnector;
 use ferry_plugin_sdk::prelude::*;
 
 const TABLE: &str =
@@ -88,20 +87,11 @@ fn nanosecond_text_is_kept_and_applies_in_query_mode_and_to_the_key() {
 fn an_unknown_value_is_refused_naming_the_key_the_value_and_the_choices() {
     let db = Db::new(TABLE);
     let url = db.url();
-    let map: ConfigMap = [
+    let errors = validation_errors(&[
         ("connection.url", url.as_str()),
         ("mode", "bulk"),
         ("timestamp.granularity", "nanos"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let errors: Vec<(String, Vec<String>)> = JdbcSourceConnector::default()
-        .validate(&map)
-        .into_iter()
-        .filter(|v| !v.errors.is_empty())
-        .map(|v| (v.name, v.errors))
-        .collect();
+    ]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, "timestamp.granularity");
     let e = &errors[0].1[0];

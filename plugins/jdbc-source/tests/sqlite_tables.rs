@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::*;
-use ferry_jdbc_source::JdbcSourceConnector;
 use ferry_plugin_sdk::prelude::*;
 
 const FIVE: &str =
@@ -96,16 +95,7 @@ fn a_new_table_is_noticed_by_the_monitor() {
 }
 
 fn errors(config: &[(&str, &str)]) -> BTreeMap<String, Vec<String>> {
-    let map: ConfigMap = config
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    JdbcSourceConnector::default()
-        .validate(&map)
-        .into_iter()
-        .filter(|v| !v.errors.is_empty())
-        .map(|v| (v.name, v.errors))
-        .collect()
+    validation_errors(config).into_iter().collect()
 }
 
 #[test]

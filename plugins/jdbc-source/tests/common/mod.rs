@@ -87,3 +87,17 @@ pub fn poll_n(t: &mut SourceTaskRunner, n: usize) -> Vec<SourceRecord> {
 pub fn rendered(records: &[SourceRecord]) -> Vec<String> {
     records.iter().map(|r| r.value.to_java_string()).collect()
 }
+
+/// The keys `config` fails validation on, with their errors, in the connector's order.
+pub fn validation_errors(config: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
+    let map: ConfigMap = config
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    JdbcSourceConnector::default()
+        .validate(&map)
+        .into_iter()
+        .filter(|v| !v.errors.is_empty())
+        .map(|v| (v.name, v.errors))
+        .collect()
+}
